@@ -1,0 +1,64 @@
+"""kpath_nb: follow one packet, from a home LAN to a Kubernetes cluster with Cilium.
+
+The model (addresses, topology, tables, packets, the tracer) is plain Python;
+plots and widgets load matplotlib and ipywidgets only when first used.
+
+Examples
+--------
+>>> import kpath_nb as kp
+>>> net = kp.load_topology("seed-neighborhoods")
+>>> tr = kp.trace(net, "house-14", "house-24")
+>>> tr.verdict, tr.routers_crossed()
+('delivered', ['gatekeeper-11', 'gatekeeper-21'])
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from .addr import (BROADCAST_MAC, MacAddress, broadcast_address, mac_from_name,
+                   network_address, parse_address, parse_interface, parse_network, same_subnet,
+                   to_binary)
+from .errors import AddressError, KpathError, TopologyError, UnknownEndpointError
+from .io import available_topologies, load_topology, parse_topology
+from .packet import ARP, ICMP, IPv4, TCP, UDP, Ethernet, Packet, Payload
+from .tables import ArpTable, ForwardingTable, Route, RouteTable
+from .topology import Host, Interface, Link, Router, Switch, Topology
+from .trace import Hop, Learned, Lookup, Trace
+from .tracer import trace
+
+__version__ = "0.1.0"
+
+# Views are loaded on first use, so importing the model never imports matplotlib or ipywidgets.
+_LAZY = {
+    "draw_topology": "plot",
+    "draw_trace": "plot",
+    "draw_bits": "plot",
+    "draw_prefix_match": "plot",
+    "explore": "widgets",
+    "Explorer": "widgets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    if name in ("plot", "widgets", "exercises"):
+        return import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'kpath_nb' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = [
+    "ARP", "AddressError", "ArpTable", "BROADCAST_MAC", "Ethernet", "ForwardingTable", "Hop",
+    "Host", "ICMP", "IPv4", "Interface", "KpathError", "Learned", "Link", "Lookup", "MacAddress",
+    "Packet", "Payload", "Route", "RouteTable", "Router", "Switch", "TCP", "Topology",
+    "TopologyError", "Trace", "UDP", "UnknownEndpointError", "available_topologies",
+    "broadcast_address", "load_topology", "mac_from_name", "network_address", "parse_address",
+    "parse_interface", "parse_network", "parse_topology", "same_subnet", "to_binary", "trace",
+    *_LAZY,
+]

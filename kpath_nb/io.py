@@ -1,0 +1,164 @@
+"""Reading topology files: containerlab's shape, with addresses and routes inline.
+
+A file names its nodes under ``nodes:`` and its cables under ``links:``::
+
+    name: two-houses
+    description: Two hosts on one switch.
+    nodes:
+      fountain: {kind: switch, subnet: 10.0.0.0/24}
+      h1:
+        kind: host
+        interfaces: {eth0: 10.0.0.1/24}
+      h2:
+        kind: host
+        interfaces: {eth0: 10.0.0.2/24}
+        routes: [default via 10.0.0.254]
+    links:
+      - endpoints: ["h1:eth0", "fountain:eth1"]
+      - endpoints: ["h2:eth0", "fountain:eth2"]
+
+Every problem is reported as a :class:`~kpath_nb.errors.TopologyError`
+naming the file, the node and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import KpathError, TopologyError
+from .topology import Topology
+
+__all__ = ["load_topology", "parse_topology", "available_topologies", "topology_dirs"]
+
+_TOP_KEYS = {"name", "description", "nodes", "links"}
+_NODE_KEYS = {
+    "host": {"kind", "interfaces", "routes", "gateway"},
+    "router": {"kind", "interfaces", "routes", "gateway"},
+    "switch": {"kind", "ports", "subnet", "label"},
+}
+
+
+def topology_dirs() -> list[Path]:
+    """Where named topologies are looked up: shipped with the package, then the repository's
+    ``data/topologies``."""
+    here = Path(__file__).resolve().parent
+    return [d for d in (here / "topologies", here.parent / "data" / "topologies") if d.is_dir()]
+
+
+def available_topologies() -> list[str]:
+    """Names of the topologies that ship with kpath.
+
+    Examples
+    --------
+    >>> "seed-neighborhoods" in available_topologies()
+    True
+    """
+    return sorted({p.stem for d in topology_dirs() for p in d.glob("*.yaml")})
+
+
+def load_topology(name_or_path: str | Path) -> Topology:
+    """Load a topology by name (from ``data/topologies``) or from a YAML file path.
+
+    Examples
+    --------
+    >>> net = load_topology("seed-neighborhoods")
+    >>> sorted(net.hosts)
+    ['house-12', 'house-14', 'house-15', 'house-22', 'house-24']
+    >>> load_topology("atlantis")
+    Traceback (most recent call last):
+    ...
+    kpath_nb.errors.KpathError: no topology called 'atlantis': known are ...
+    """
+    path = Path(name_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        found = [d / f"{path.name}.yaml" for d in topology_dirs() if (d / f"{path.name}.yaml").is_file()]
+        if not found:
+            raise KpathError(f"no topology called {str(name_or_path)!r}: known are "
+                             f"{', '.join(available_topologies())}, or give a path to a .yaml file")
+        path = found[0]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KpathError(f"cannot read topology file {str(path)!r}: {exc.strerror}") from None
+    return parse_topology(text, source=path.name)
+
+
+def parse_topology(text: str, source: str = "<text>") -> Topology:
+    """Build a topology from YAML text; ``source`` names it in error messages.
+
+    Examples
+    --------
+    >>> parse_topology("nodes: {h1: {kind: host, interfaces: {eth0: 10.0.0.300/24}}}")
+    Traceback (most recent call last):
+    ...
+    kpath_nb.errors.TopologyError: <text>, node 'h1', field 'interfaces.eth0.ip': '10.0.0.300/24' is not an IPv4 address with a mask; write it like 10.0.10.14/24
+    """
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise TopologyError(f"not valid YAML{where}: {problem}", source=source) from None
+    try:
+        return _build(doc, source)
+    except TopologyError as exc:
+        raise exc.located(source) from None
+
+
+def _mapping(value: Any, what: str, node: str | None = None) -> dict:
+    if not isinstance(value, dict):
+        raise TopologyError(f"{what} must be a mapping (key: value lines), "
+                            f"not {type(value).__name__}", node=node, field=what)
+    return value
+
+
+def _unknown(keys: set, allowed: set, node: str | None, what: str) -> None:
+    extra = keys - allowed
+    if extra:
+        raise TopologyError(f"unknown key(s) {', '.join(sorted(map(str, extra)))}; "
+                            f"allowed are {', '.join(sorted(allowed))}", node=node, field=what)
+
+
+def _build(doc: Any, source: str) -> Topology:
+    doc = _mapping(doc, "the file")
+    _unknown(set(doc), _TOP_KEYS, None, "top level")
+    nodes = _mapping(doc.get("nodes"), "nodes")
+    net = Topology(str(doc.get("name") or Path(source).stem),
+                   str(doc.get("description") or "").strip())
+    for name, spec in nodes.items():
+        spec = _mapping(spec, "its definition", str(name))
+        kind = spec.get("kind")
+        if kind not in _NODE_KEYS:
+            raise TopologyError(f"kind must be one of {', '.join(_NODE_KEYS)}, not {kind!r}",
+                                node=str(name), field="kind")
+        _unknown(set(spec), _NODE_KEYS[kind], str(name), "keys")
+        if kind == "switch":
+            net.add_switch(str(name), _list(spec.get("ports"), name, "ports"),
+                           subnet=spec.get("subnet"), label=spec.get("label"))
+            continue
+        interfaces = _mapping(spec.get("interfaces"), "interfaces", str(name))
+        routes = _list(spec.get("routes"), name, "routes")
+        adder = net.add_host if kind == "host" else net.add_router
+        adder(str(name), interfaces=interfaces, routes=routes, gateway=spec.get("gateway"))
+    for index, link in enumerate(_list(doc.get("links"), None, "links")):
+        link = _mapping(link, f"links[{index}]")
+        _unknown(set(link), {"endpoints"}, None, f"links[{index}]")
+        ends = link.get("endpoints")
+        if not isinstance(ends, list) or len(ends) != 2:
+            raise TopologyError("endpoints must list exactly two 'node:interface' ends",
+                                field=f"links[{index}].endpoints")
+        net.add_link(str(ends[0]), str(ends[1]))
+    return net
+
+
+def _list(value: Any, node: Any, what: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TopologyError(f"{what} must be a list (lines starting with '- ')",
+                            node=None if node is None else str(node), field=what)
+    return value

@@ -1,0 +1,359 @@
+"""The tables each device consults: ARP table, switch forwarding table, routing table.
+
+These are the "maps" of the story. A house's ARP table turns a house number
+into a door's serial number; a fountain's forwarding table (FDB) says which
+road leads to a serial number; a gatekeeper's routing table says which door
+leads towards a neighbourhood, chosen by longest-prefix match.
+
+Every table can show itself the way Linux prints it (``ip neigh``,
+``bridge fdb``, ``ip route``) and hand out its rows for display.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from ipaddress import IPv4Address, IPv4Network
+
+from .addr import MacAddress, parse_address, parse_network
+from .errors import AddressError
+
+__all__ = [
+    "ArpEntry",
+    "ArpTable",
+    "FdbEntry",
+    "ForwardingTable",
+    "Route",
+    "RouteTable",
+    "PrefixCheck",
+    "RouteSyntaxError",
+]
+
+
+@dataclass(frozen=True)
+class ArpEntry:
+    """One neighbour: an IPv4 address, the MAC behind it and the device it was learned on."""
+
+    ip: IPv4Address
+    mac: MacAddress
+    dev: str
+
+    def __str__(self) -> str:
+        return f"{self.ip} dev {self.dev} lladdr {self.mac} REACHABLE"
+
+
+@dataclass
+class ArpTable:
+    """The neighbour table of one host or router (``ip neigh``).
+
+    Examples
+    --------
+    >>> from kpath_nb.addr import parse_address, MacAddress
+    >>> arp = ArpTable()
+    >>> arp.get(parse_address("10.0.10.15")) is None
+    True
+    >>> arp.learn(parse_address("10.0.10.15"), MacAddress.parse("02:00:00:00:00:0f"), "eth0")
+    >>> print(arp.show())
+    10.0.10.15 dev eth0 lladdr 02:00:00:00:00:0f REACHABLE
+    """
+
+    entries: dict[IPv4Address, ArpEntry] = field(default_factory=dict)
+
+    columns = ("address", "lladdr", "dev")
+
+    def get(self, ip: IPv4Address) -> ArpEntry | None:
+        """The entry for ``ip``, or None on a miss."""
+        return self.entries.get(ip)
+
+    def learn(self, ip: IPv4Address, mac: MacAddress, dev: str) -> None:
+        """Record (or refresh) that ``ip`` is at ``mac`` behind ``dev``."""
+        self.entries[ip] = ArpEntry(ip, mac, dev)
+
+    def copy(self) -> "ArpTable":
+        """An independent copy, for tracing without changing the network."""
+        return ArpTable(dict(self.entries))
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The entries as rows of text, sorted by address."""
+        return [(str(e.ip), str(e.mac), e.dev) for e in sorted(self.entries.values(),
+                                                               key=lambda e: e.ip)]
+
+    def show(self) -> str:
+        """The table as ``ip neigh`` prints it."""
+        return "\n".join(str(e) for e in sorted(self.entries.values(), key=lambda e: e.ip))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class FdbEntry:
+    """One learned station: a MAC address and the switch port it was last seen on."""
+
+    mac: MacAddress
+    port: str
+
+
+@dataclass
+class ForwardingTable:
+    """A switch's forwarding database: learns source MACs, floods unknown destinations.
+
+    Examples
+    --------
+    >>> from kpath_nb.addr import MacAddress
+    >>> fdb = ForwardingTable()
+    >>> mac = MacAddress.parse("02:00:00:00:00:0e")
+    >>> fdb.port_for(mac) is None
+    True
+    >>> fdb.learn(mac, "eth2")
+    >>> fdb.port_for(mac)
+    'eth2'
+    """
+
+    entries: dict[MacAddress, FdbEntry] = field(default_factory=dict)
+
+    columns = ("mac", "port")
+
+    def port_for(self, mac: MacAddress) -> str | None:
+        """The port ``mac`` was learned on, or None (the frame will be flooded)."""
+        entry = self.entries.get(mac)
+        return entry.port if entry else None
+
+    def learn(self, mac: MacAddress, port: str) -> None:
+        """Remember that frames from ``mac`` arrived on ``port``."""
+        self.entries[mac] = FdbEntry(mac, port)
+
+    def copy(self) -> "ForwardingTable":
+        """An independent copy, for tracing without changing the network."""
+        return ForwardingTable(dict(self.entries))
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The entries as rows of text, sorted by port then MAC."""
+        return [(str(e.mac), e.port) for e in sorted(self.entries.values(),
+                                                    key=lambda e: (e.port, e.mac))]
+
+    def show(self) -> str:
+        """The table as ``bridge fdb show`` prints learned entries."""
+        return "\n".join(f"{mac} dev {port}" for mac, port in self.rows())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+class RouteSyntaxError(AddressError):
+    """A route that is not valid ``ip route`` syntax."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One routing-table entry, written and printed in ``ip route`` syntax.
+
+    Parameters
+    ----------
+    network : IPv4Network
+        The destination prefix; ``0.0.0.0/0`` is printed as ``default``.
+    dev : str or None
+        The interface to send on. Resolved from ``via`` when not given.
+    via : IPv4Address or None
+        The next-hop router; None for a destination on the link itself.
+    metric : int
+        Breaks ties between routes of the same prefix length; lower wins.
+    proto : str
+        ``kernel`` for connected routes made from an interface address,
+        ``boot`` (not printed, as in Linux) for routes added by hand.
+    src : IPv4Address or None
+        Preferred source address (connected routes carry the interface's).
+
+    Examples
+    --------
+    >>> r = Route.parse("10.0.20.0/24 via 10.0.100.201 dev eth1")
+    >>> r.network, r.via, r.dev
+    (IPv4Network('10.0.20.0/24'), IPv4Address('10.0.100.201'), 'eth1')
+    >>> print(Route.parse("default via 10.0.10.11"))
+    default via 10.0.10.11
+    """
+
+    network: IPv4Network
+    dev: str | None = None
+    via: IPv4Address | None = None
+    metric: int = 0
+    proto: str = "boot"
+    src: IPv4Address | None = None
+
+    _KEYS = ("via", "dev", "metric", "proto", "scope", "src")
+
+    @classmethod
+    def parse(cls, text: str) -> "Route":
+        """Read one route in ``ip route`` syntax.
+
+        Accepted: ``default`` or a prefix (a bare address means /32), then any of
+        ``via ADDR``, ``dev NAME``, ``metric N``, ``proto NAME``, ``scope NAME``,
+        ``src ADDR``. A route needs ``via`` or ``dev``.
+        """
+        tokens = str(text).split()
+        if not tokens:
+            raise RouteSyntaxError("empty route; write it like 'default via 10.0.10.11'")
+        dest, rest = tokens[0], tokens[1:]
+        if dest == "default":
+            network = IPv4Network("0.0.0.0/0")
+        else:
+            try:
+                network = parse_network(dest if "/" in dest else f"{dest}/32")
+            except AddressError as exc:
+                raise RouteSyntaxError(f"route {text!r}: {exc}") from None
+        if len(rest) % 2:
+            raise RouteSyntaxError(
+                f"route {text!r}: {rest[-1]!r} needs a value; "
+                f"write keyword-value pairs like 'via 10.0.10.11' or 'dev eth0'")
+        values: dict[str, str] = {}
+        for key, value in zip(rest[::2], rest[1::2]):
+            if key not in cls._KEYS:
+                raise RouteSyntaxError(
+                    f"route {text!r}: unknown keyword {key!r}; "
+                    f"known are {', '.join(cls._KEYS)}")
+            if key in values:
+                raise RouteSyntaxError(f"route {text!r}: {key!r} given twice")
+            values[key] = value
+        if "via" not in values and "dev" not in values:
+            raise RouteSyntaxError(
+                f"route {text!r} says neither where to send ('via' a router) "
+                f"nor on which interface ('dev')")
+        try:
+            via = parse_address(values["via"]) if "via" in values else None
+            src = parse_address(values["src"]) if "src" in values else None
+        except AddressError as exc:
+            raise RouteSyntaxError(f"route {text!r}: {exc}") from None
+        if not re.fullmatch(r"\d+", values.get("metric", "0")):
+            raise RouteSyntaxError(f"route {text!r}: metric must be a whole number")
+        return cls(network, values.get("dev"), via, int(values.get("metric", "0")),
+                   values.get("proto", "boot"), src)
+
+    @property
+    def is_default(self) -> bool:
+        """True for ``default`` (0.0.0.0/0), the route of last resort."""
+        return self.network.prefixlen == 0
+
+    @property
+    def is_connected(self) -> bool:
+        """True for routes the kernel made from an interface address."""
+        return self.proto == "kernel"
+
+    def with_dev(self, dev: str) -> "Route":
+        """The same route with its interface filled in."""
+        return replace(self, dev=dev)
+
+    def __str__(self) -> str:
+        parts = ["default" if self.is_default else str(self.network)]
+        if self.via is not None:
+            parts += ["via", str(self.via)]
+        if self.dev is not None:
+            parts += ["dev", self.dev]
+        if self.proto != "boot":
+            parts += ["proto", self.proto]
+        if self.via is None:
+            parts += ["scope", "link"]
+        if self.src is not None:
+            parts += ["src", str(self.src)]
+        if self.metric:
+            parts += ["metric", str(self.metric)]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class PrefixCheck:
+    """How one route's prefix compares with a destination, bit by bit."""
+
+    route: Route
+    destination: IPv4Address
+    common_bits: int
+    """Leading bits the destination shares with the route's network address."""
+
+    @property
+    def matches(self) -> bool:
+        """True when every prefix bit agrees, so the route covers the destination."""
+        return self.common_bits >= self.route.network.prefixlen
+
+    @property
+    def first_mismatch(self) -> int | None:
+        """Index (0-31) of the first prefix bit that differs, or None if it matches."""
+        return None if self.matches else self.common_bits
+
+
+@dataclass
+class RouteTable:
+    """A routing table with longest-prefix match (``ip route``).
+
+    Examples
+    --------
+    >>> table = RouteTable([
+    ...     Route.parse("10.0.10.0/24 dev eth0 proto kernel src 10.0.10.11"),
+    ...     Route.parse("10.0.0.0/8 via 10.0.10.1 dev eth0"),
+    ...     Route.parse("10.0.20.0/24 via 10.0.100.201 dev eth1"),
+    ...     Route.parse("default via 10.0.10.254 dev eth0"),
+    ... ])
+    >>> print(table.lookup("10.0.20.24"))
+    10.0.20.0/24 via 10.0.100.201 dev eth1
+    >>> print(table.lookup("10.9.9.9"))
+    10.0.0.0/8 via 10.0.10.1 dev eth0
+    >>> print(table.lookup("192.0.2.1"))
+    default via 10.0.10.254 dev eth0
+    """
+
+    routes: list[Route] = field(default_factory=list)
+
+    columns = ("destination", "via", "dev", "metric", "proto")
+
+    def add(self, route: Route) -> None:
+        """Append a route."""
+        self.routes.append(route)
+
+    def candidates(self, destination: str | IPv4Address) -> list[Route]:
+        """Every route whose prefix covers ``destination``, best first."""
+        ip = parse_address(destination)
+        covering = [r for r in self.routes if ip in r.network]
+        return sorted(covering, key=lambda r: (-r.network.prefixlen, r.metric))
+
+    def lookup(self, destination: str | IPv4Address) -> Route | None:
+        """The route longest-prefix match picks for ``destination``, or None."""
+        found = self.candidates(destination)
+        return found[0] if found else None
+
+    def explain(self, destination: str | IPv4Address) -> list[PrefixCheck]:
+        """Compare ``destination`` with every route, bit by bit, in table order.
+
+        Examples
+        --------
+        >>> table = RouteTable([Route.parse("10.0.10.0/24 dev eth0"),
+        ...                     Route.parse("default via 10.0.10.11")])
+        >>> [(str(c.route.network), c.common_bits, c.matches)
+        ...  for c in table.explain("10.0.20.24")]
+        [('10.0.10.0/24', 19, False), ('0.0.0.0/0', 0, True)]
+        """
+        ip = parse_address(destination)
+        checks = []
+        for route in self.sorted_routes():
+            differing = int(ip) ^ int(route.network.network_address)
+            common = 32 - differing.bit_length()
+            checks.append(PrefixCheck(route, ip, common))
+        return checks
+
+    def sorted_routes(self) -> list[Route]:
+        """The routes in the order ``ip route`` prints them: default first, then by prefix."""
+        return sorted(self.routes, key=lambda r: (not r.is_default, int(r.network.network_address),
+                                                  r.network.prefixlen, r.metric))
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The routes as rows of text, in ``ip route`` order."""
+        return [("default" if r.is_default else str(r.network), str(r.via or ""),
+                 r.dev or "", str(r.metric), r.proto) for r in self.sorted_routes()]
+
+    def show(self) -> str:
+        """The table as ``ip route`` prints it."""
+        return "\n".join(str(r) for r in self.sorted_routes())
+
+    def copy(self) -> "RouteTable":
+        """An independent copy."""
+        return RouteTable(list(self.routes))
+
+    def __len__(self) -> int:
+        return len(self.routes)

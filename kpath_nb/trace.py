@@ -1,0 +1,201 @@
+"""The record of one packet's journey: a :class:`Trace` made of :class:`Hop` objects.
+
+A trace is data. Every hop says where the packet is, what the device looked
+up (and the table as it was at that moment), what it decided, what it learned,
+and why, in one sentence a learner can read. Views (tables, plots, widgets)
+read traces; they never recompute forwarding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .packet import Packet
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = ["Lookup", "Learned", "Hop", "Trace", "ACTIONS"]
+
+ACTIONS = {
+    "send": "the source hands the packet to its interface",
+    "arp": "an ARP request or reply is sent to learn or tell a MAC address",
+    "flood": "a switch sends a frame out of every other port (broadcast or unknown MAC)",
+    "switch": "a switch forwards a frame out of the one port its table names",
+    "route": "a router forwards the packet towards the next hop, lowering the TTL",
+    "deliver": "the destination accepts the packet",
+    "drop": "the packet is discarded; the trace ends with the reason",
+}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One table lookup made at a hop.
+
+    Parameters
+    ----------
+    table : str
+        ``"arp"``, ``"fdb"``, ``"route"``, or a real BPF map name.
+    key : str
+        What was looked up (an address, a MAC).
+    result : str
+        What the lookup returned, as text; ``"miss"`` when nothing matched.
+    hit : bool
+        True when an entry matched.
+    columns, rows : tuple
+        A snapshot of the table at the moment of the lookup.
+    matched : int or None
+        Index into ``rows`` of the entry that matched.
+    """
+
+    table: str
+    key: str
+    result: str
+    hit: bool = True
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    matched: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.table}[{self.key}] -> {self.result}"
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A state change a hop made: an ARP entry or a switch's FDB entry."""
+
+    node: str
+    table: str
+    key: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.table}: {self.key} -> {self.value}"
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One stop on the packet's journey.
+
+    Attributes
+    ----------
+    index : int
+        Position in the trace, from 0.
+    node : str
+        Where the packet is.
+    action : str
+        A short verb from :data:`ACTIONS` (Kubernetes traces add ``redirect``,
+        ``encap``, ``decap``).
+    in_iface, out_iface : str or None
+        Interfaces by Linux name; None where the packet starts or ends.
+    packet : Packet
+        The packet as it leaves this hop (as it arrived, for deliver and drop).
+    lookups : tuple of Lookup
+        The tables consulted, in order.
+    note : str
+        One sentence: why this hop did what it did.
+    direction : str
+        ``"request"`` or ``"reply"``.
+    learned : tuple of Learned
+        Entries this hop added to ARP tables or forwarding tables.
+    flooded : tuple of str
+        Ports a switch flooded the frame out of.
+    observation : str or None
+        Hubble observation point, for Kubernetes traces.
+    """
+
+    index: int
+    node: str
+    action: str
+    in_iface: str | None
+    out_iface: str | None
+    packet: Packet
+    lookups: tuple[Lookup, ...] = ()
+    note: str = ""
+    direction: str = "request"
+    learned: tuple[Learned, ...] = ()
+    flooded: tuple[str, ...] = ()
+    observation: str | None = None
+
+    def __str__(self) -> str:
+        via = f" {self.in_iface or '-'}>{self.out_iface or '-'}"
+        return f"{self.index:2} {self.node}{via} {self.action}: {self.packet.summary()}"
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A packet's journey from ``src`` to ``dst`` (and back, for the reply).
+
+    Attributes
+    ----------
+    src, dst : str
+        The endpoints as given.
+    proto : str
+        ``"icmp"``, ``"udp"`` or ``"tcp"``.
+    verdict : str
+        ``"delivered"`` when the request (and the reply, if traced) arrived, else ``"dropped"``.
+    reason : str
+        Why the journey ended, in plain words.
+    hops : tuple of Hop
+    """
+
+    src: str
+    dst: str
+    proto: str
+    verdict: str
+    reason: str
+    hops: tuple[Hop, ...] = field(default_factory=tuple)
+
+    @property
+    def learned(self) -> tuple[Learned, ...]:
+        """Everything the hops learned, in order."""
+        return tuple(entry for hop in self.hops for entry in hop.learned)
+
+    @property
+    def request_hops(self) -> tuple[Hop, ...]:
+        """The hops of the outgoing leg."""
+        return tuple(h for h in self.hops if h.direction == "request")
+
+    @property
+    def reply_hops(self) -> tuple[Hop, ...]:
+        """The hops of the answer's leg (empty when no reply was traced or it never started)."""
+        return tuple(h for h in self.hops if h.direction == "reply")
+
+    @property
+    def delivered(self) -> bool:
+        """True when the verdict is ``"delivered"``."""
+        return self.verdict == "delivered"
+
+    def nodes(self, action: str | None = None) -> list[str]:
+        """The node of every hop, optionally only hops with ``action``."""
+        return [h.node for h in self.hops if action is None or h.action == action]
+
+    def routers_crossed(self, direction: str = "request") -> list[str]:
+        """Routers that forwarded the packet (action ``route``) on one leg."""
+        return [h.node for h in self.hops if h.action == "route" and h.direction == direction]
+
+    def to_frame(self) -> "pandas.DataFrame":
+        """One row per hop: where, what, which interfaces, the packet, the lookups, why."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{
+                "hop": h.index,
+                "leg": h.direction,
+                "node": h.node,
+                "action": h.action,
+                "in": h.in_iface or "",
+                "out": h.out_iface or (",".join(h.flooded) if h.flooded else ""),
+                "packet": h.packet.summary(),
+                "lookups": "; ".join(str(lk) for lk in h.lookups),
+                "learned": "; ".join(str(e) for e in h.learned),
+                "observation": h.observation or "",
+                "note": h.note,
+            } for h in self.hops]
+        ).set_index("hop")
+
+    def __str__(self) -> str:
+        lines = [f"{self.src} -> {self.dst} ({self.proto}): {self.verdict}, {self.reason}"]
+        lines.extend(str(h) for h in self.hops)
+        return "\n".join(lines)

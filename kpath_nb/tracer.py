@@ -1,0 +1,425 @@
+"""Follow one packet through a :class:`~kpath_nb.topology.Topology`, hop by hop.
+
+The tracer does what the Linux kernel and an Ethernet switch do, in order:
+
+* a sender looks up the route for the destination (longest-prefix match), picks
+  the next hop (the destination itself on a connected subnet, else the
+  gateway), and resolves its MAC with ARP, broadcasting a request on a miss;
+* a switch learns the source MAC on the port a frame came in on, forwards to
+  the port its table names, and floods broadcasts and unknown destinations;
+* a host that owns the destination address accepts the packet; a router
+  lowers the TTL, drops the packet when it would reach 0, and forwards it with
+  new Ethernet addresses for the next segment while the IP addresses stay;
+* the receiver answers (ICMP echo reply, UDP answer or TCP SYN-ACK), and the
+  answer travels back the same way.
+
+It never prints and, unless asked with ``learn=True``, it leaves the network's
+ARP and forwarding tables as they were: what each hop learned is part of the trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address
+from typing import Callable
+
+from .addr import BROADCAST_MAC, MacAddress, parse_address
+from .errors import KpathError
+from .packet import (ARP, DEFAULT_TTL, ETHERTYPE_ARP, ICMP, IPPROTO_ICMP, IPPROTO_TCP,
+                     IPPROTO_UDP, TCP, UDP, Ethernet, IPv4, Packet, Payload)
+from .tables import ArpTable, ForwardingTable, Route
+from .topology import Host, Switch, Topology
+from .trace import Hop, Learned, Lookup, Trace
+
+__all__ = ["trace", "PROTOCOLS", "EPHEMERAL_PORT", "MAX_HOPS"]
+
+PROTOCOLS = {"icmp": IPPROTO_ICMP, "udp": IPPROTO_UDP, "tcp": IPPROTO_TCP}
+DEFAULT_PORTS = {"udp": 53, "tcp": 80}
+PAYLOAD_SIZES = {"icmp": 56, "udp": 32, "tcp": 0}  # ping's default 56 bytes; a small DNS query
+EPHEMERAL_PORT = 40000  # inside Linux's ip_local_port_range 32768-60999
+MAX_HOPS = 4096
+"""Safety net: a trace longer than this ends in a drop. TTL ends real loops long before."""
+
+
+def trace(net: Topology, src: str, dst: str, proto: str = "icmp", *, dport: int | None = None,
+          reply: bool = True, learn: bool = False, ttl: int = DEFAULT_TTL) -> Trace:
+    """Follow a packet from ``src`` to ``dst`` and, if it arrives, its answer back.
+
+    Parameters
+    ----------
+    net : Topology
+        The network.
+    src : str
+        The sender: a host or router name, or one of its addresses.
+    dst : str
+        The destination: a node name or any IPv4 address (an address nobody
+        holds ends in an ARP failure, as it would on a real network).
+    proto : {"icmp", "udp", "tcp"}
+        ``icmp`` sends an echo request (``ping``); ``udp`` a datagram to port 53
+        by default; ``tcp`` a SYN to port 80 by default.
+    dport : int, optional
+        Destination port for UDP and TCP.
+    reply : bool
+        Also trace the answer back to ``src``.
+    learn : bool
+        Keep what the hops learned (ARP and switch tables) in ``net``.
+    ttl : int
+        The TTL the sender puts in the IPv4 header (Linux uses 64).
+
+    Returns
+    -------
+    Trace
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("seed-neighborhoods")
+    >>> tr = kp.trace(net, "house-14", "house-15")
+    >>> tr.verdict
+    'delivered'
+    >>> [h.action for h in tr.request_hops]
+    ['arp', 'flood', 'arp', 'switch', 'send', 'switch', 'deliver']
+    """
+    proto = str(proto).lower()
+    if proto not in PROTOCOLS:
+        raise KpathError(f"unknown protocol {proto!r}: choose one of {', '.join(PROTOCOLS)}")
+    if not 1 <= ttl <= 255:
+        raise KpathError(f"ttl must be between 1 and 255, not {ttl}")
+    src_node, src_ip = net.resolve(src)
+    dst_ip = _destination_address(net, dst)
+    journey = _Journey(net, learn)
+    named_source = str(src).strip() == src_node.name
+    first = _first_packet(proto, src_ip, dst_ip, ttl, dport)
+    outcome = journey.send(src_node, first, pick_source=named_source)
+    if outcome.delivered and reply:
+        journey.direction = "reply"
+        answer = _answer(outcome.packet)
+        back = journey.send(journey.net.nodes[outcome.node], answer, pick_source=False)
+        if back.delivered:
+            reason = f"{_what(first)} delivered to {dst_ip}, and its {_what(answer)} came back"
+        else:
+            reason = f"the {_what(answer)} was dropped: {back.reason}"
+        verdict = "delivered" if back.delivered else "dropped"
+    elif outcome.delivered:
+        verdict, reason = "delivered", f"{_what(first)} delivered to {dst_ip}"
+    else:
+        verdict, reason = "dropped", outcome.reason
+    return Trace(str(src), str(dst), proto, verdict, reason, tuple(journey.hops))
+
+
+def _destination_address(net: Topology, dst: str) -> IPv4Address:
+    """A node's address, or any well-formed IPv4 address even if nobody holds it."""
+    text = str(dst).strip()
+    parts = text.split(".")
+    if text in net.nodes or not (len(parts) == 4 and all(p.isdigit() for p in parts)):
+        return net.resolve(text)[1]
+    return parse_address(text)
+
+
+def _first_packet(proto: str, src: IPv4Address, dst: IPv4Address, ttl: int,
+                  dport: int | None) -> Packet:
+    ip = IPv4(src=src, dst=dst, ttl=ttl, protocol=PROTOCOLS[proto])
+    if proto == "icmp":
+        l4 = ICMP.echo_request()
+    elif proto == "udp":
+        l4 = UDP(EPHEMERAL_PORT, dport or DEFAULT_PORTS["udp"])
+    else:
+        l4 = TCP(EPHEMERAL_PORT, dport or DEFAULT_PORTS["tcp"])
+    headers = (ip, l4) + ((Payload(PAYLOAD_SIZES[proto]),) if PAYLOAD_SIZES[proto] else ())
+    return Packet(headers)
+
+
+def _answer(request: Packet) -> Packet:
+    """The receiver's answer: addresses swapped, a fresh TTL, the matching L4 reply."""
+    ip = request[IPv4]
+    l4 = request.headers[request.headers.index(ip) + 1]
+    rest = tuple(h for h in request.headers if isinstance(h, Payload))
+    if isinstance(l4, TCP):
+        rest = ()  # a SYN-ACK carries no data
+    return Packet((IPv4(src=ip.dst, dst=ip.src, ttl=DEFAULT_TTL, protocol=ip.protocol),
+                   l4.reply()) + rest)
+
+
+def _what(packet: Packet) -> str:
+    l4 = packet.get(ICMP) or packet.get(UDP) or packet.get(TCP)
+    if isinstance(l4, ICMP):
+        return "the ICMP echo request" if l4.type == ICMP.ECHO_REQUEST else "ICMP echo reply"
+    if isinstance(l4, UDP):
+        return "the UDP datagram" if l4.sport == EPHEMERAL_PORT else "UDP answer"
+    return "the TCP SYN" if l4.flags == "S" else "TCP SYN-ACK"
+
+
+@dataclass
+class _Outcome:
+    delivered: bool
+    node: str = ""
+    packet: Packet | None = None
+    reason: str = ""
+
+
+@dataclass
+class _Pending:
+    """A hop being put together before it gets its index."""
+
+    node: str
+    action: str
+    in_iface: str | None
+    out_iface: str | None
+    packet: Packet
+    lookups: tuple[Lookup, ...] = ()
+    note: str = ""
+    learned: tuple[Learned, ...] = ()
+    flooded: tuple[str, ...] = ()
+
+
+@dataclass
+class _Journey:
+    net: Topology
+    learn: bool
+    direction: str = "request"
+    hops: list[Hop] = field(default_factory=list)
+    _arp: dict[str, ArpTable] = field(default_factory=dict)
+    _fdb: dict[str, ForwardingTable] = field(default_factory=dict)
+
+    # -- state: copies unless learning --------------------------------------------
+
+    def arp(self, node: Host) -> ArpTable:
+        if self.learn:
+            return node.arp
+        return self._arp.setdefault(node.name, node.arp.copy())
+
+    def fdb(self, switch: Switch) -> ForwardingTable:
+        if self.learn:
+            return switch.fdb
+        return self._fdb.setdefault(switch.name, switch.fdb.copy())
+
+    def record(self, pending: _Pending) -> Hop:
+        hop = Hop(len(self.hops), pending.node, pending.action, pending.in_iface,
+                  pending.out_iface, pending.packet, pending.lookups, pending.note,
+                  self.direction, pending.learned, pending.flooded)
+        self.hops.append(hop)
+        return hop
+
+    def drop(self, node: str, in_iface: str | None, packet: Packet, reason: str,
+             lookups: tuple[Lookup, ...] = ()) -> _Outcome:
+        self.record(_Pending(node, "drop", in_iface, None, packet, lookups, reason))
+        return _Outcome(False, node, packet, reason)
+
+    # -- layer 3 ------------------------------------------------------------------
+
+    def send(self, node: Host, packet: Packet, *, pick_source: bool) -> _Outcome:
+        """Originate ``packet`` (IPv4 and above) at ``node`` and follow it to the end."""
+        ip = packet[IPv4]
+        if node.owns(ip.dst):
+            self.record(_Pending(node.name, "deliver", "lo", None, packet, (),
+                                 f"{ip.dst} is {node.name}'s own address: the packet never "
+                                 f"leaves, it loops back through lo"))
+            return _Outcome(True, node.name, packet)
+        start_ttl = ip.ttl
+        in_iface: str | None = None
+        seen: set[tuple[str, str | None]] = set()
+        while True:
+            if len(self.hops) >= MAX_HOPS:
+                return self.drop(node.name, in_iface, packet,
+                                 f"stopped after {MAX_HOPS} hops without an end")
+            table = node.routing_table()
+            route = table.lookup(ip.dst)
+            route_lookup = _route_lookup(table, ip.dst, route)
+            if route is None:
+                return self.drop(
+                    node.name, in_iface, packet,
+                    f"no route to host: {node.name} has no route that covers {ip.dst} "
+                    f"(no connected subnet, no matching route, no default route)",
+                    (route_lookup,))
+            out = node.interfaces[route.dev]
+            if in_iface is None and pick_source:
+                packet = packet.replace(IPv4, src=route.src or out.ip.ip)
+                ip = packet[IPv4]
+            next_hop = route.via or ip.dst
+            arp = self.arp(node)
+            entry = arp.get(next_hop)
+            lookups = [route_lookup]
+            learned: tuple[Learned, ...] = ()
+            if entry is None:
+                lookups.append(_arp_lookup(arp, next_hop))
+                mac = self.resolve(node, route, next_hop, in_iface, packet, tuple(lookups))
+                if mac is None:
+                    where = "the destination" if route.via is None else f"gateway {route.via}"
+                    return self.drop(
+                        node.name, in_iface, packet,
+                        f"ARP unresolved: nobody answered who-has {next_hop} on {out.name} "
+                        f"({where}), so {ip.dst} is unreachable (Linux gives up after 3 tries: "
+                        f"'Destination Host Unreachable')")
+                lookups = []
+                learned = (Learned(node.name, "arp", str(next_hop), f"{mac} dev {out.name}"),)
+                entry = arp.get(next_hop)
+            lookups.append(_arp_lookup(arp, next_hop))
+            frame = packet.encapsulate(Ethernet(out.mac, entry.mac))
+            action = "send" if in_iface is None else "route"
+            self.record(_Pending(node.name, action, in_iface, out.name, frame, tuple(lookups),
+                                 _send_note(node, route, ip.dst, next_hop, action), learned))
+            arrived = self.carry(node.name, out.name, frame,
+                                 lambda n, i: self.net.nodes[n].interfaces[i].mac == entry.mac)
+            if arrived is None:
+                return self.drop(node.name, None, frame,
+                                 f"the frame for {entry.mac} found no door with that MAC on the "
+                                 f"segment of {node.name} {out.name} (cable or port down)")
+            node = self.net.nodes[arrived[0]]
+            in_iface = arrived[1]
+            packet = frame.decapsulate(1)
+            if node.owns(ip.dst):
+                crossed = start_ttl - ip.ttl
+                self.record(_Pending(
+                    node.name, "deliver", in_iface, None, packet, (),
+                    f"{ip.dst} is {node.name}'s own address: delivered with TTL {ip.ttl} "
+                    f"({crossed} router{'' if crossed == 1 else 's'} crossed)"))
+                return _Outcome(True, node.name, packet)
+            if not node.forwards:
+                return self.drop(node.name, in_iface, packet,
+                                 f"{node.name} is not {ip.dst} and, being a host, does not "
+                                 f"forward packets for others (ip_forward is 0)")
+            if ip.ttl <= 1:
+                loop = (node.name, in_iface) in seen
+                return self.drop(
+                    node.name, in_iface, packet,
+                    f"TTL exceeded: the TTL would reach 0 at {node.name}, which discards the "
+                    f"packet and sends ICMP time exceeded to {ip.src}"
+                    + (" — the packet kept visiting the same routers: a routing loop"
+                       if loop else ""))
+            seen.add((node.name, in_iface))
+            packet = packet.replace(IPv4, ttl=ip.ttl - 1)
+            ip = packet[IPv4]
+
+    def resolve(self, node: Host, route: Route, target: IPv4Address, in_iface: str | None,
+                held: Packet, lookups: tuple[Lookup, ...]) -> MacAddress | None:
+        """Broadcast an ARP request for ``target`` and follow the reply back; the MAC or None."""
+        out = node.interfaces[route.dev]
+        request = ARP.request(out.mac, out.ip.ip, target)
+        frame = Packet((Ethernet(out.mac, BROADCAST_MAC, ETHERTYPE_ARP), request))
+        self.record(_Pending(
+            node.name, "arp", in_iface, out.name, frame, lookups,
+            f"{node.name} must send to {target} on {out.name} but has no MAC for it in its ARP "
+            f"table, so it holds the {held[IPv4].dst} packet and broadcasts who-has {target}"))
+        answerer = self.carry(node.name, out.name, frame,
+                              lambda n, i: isinstance(self.net.nodes[n], Host)
+                              and self.net.nodes[n].owns(target))
+        if answerer is None:
+            return None
+        peer: Host = self.net.nodes[answerer[0]]  # type: ignore[assignment]
+        peer_iface = peer.interfaces[answerer[1]]
+        self.arp(peer).learn(request.sender_ip, request.sender_mac, peer_iface.name)
+        reply = Packet((Ethernet(peer_iface.mac, request.sender_mac, ETHERTYPE_ARP),
+                        request.answer(peer_iface.mac)))
+        self.record(_Pending(
+            peer.name, "arp", peer_iface.name, peer_iface.name, reply, (),
+            f"{target} is {peer.name}'s address, so it answers with its MAC {peer_iface.mac}, "
+            f"and notes the asker's MAC on the way",
+            (Learned(peer.name, "arp", str(request.sender_ip),
+                     f"{request.sender_mac} dev {peer_iface.name}"),)))
+        back = self.carry(peer.name, peer_iface.name, reply,
+                          lambda n, i: (n, i) == (node.name, out.name))
+        if back is None:
+            return None
+        self.arp(node).learn(target, peer_iface.mac, out.name)
+        return peer_iface.mac
+
+    # -- layer 2 ------------------------------------------------------------------
+
+    def carry(self, node: str, iface: str, frame: Packet,
+              accepts: Callable[[str, str], bool]) -> tuple[str, str] | None:
+        """Put ``frame`` on the wire at ``node:iface``; the door that takes it, or None."""
+        if not self.net.nodes[node].interfaces[iface].up:
+            return None
+        far = self.net.peer(node, iface)
+        if far is None:
+            return None
+        receiver, pending = self._reach(far, frame, accepts, set())
+        if receiver is not None or pending:
+            for hop in pending:
+                self.record(hop)
+        return receiver
+
+    def _reach(self, end: tuple[str, str], frame: Packet, accepts: Callable[[str, str], bool],
+               visited: set[str]) -> tuple[tuple[str, str] | None, list[_Pending]]:
+        """Where a frame arriving at ``end`` ends up, and the switch hops on the way."""
+        node = self.net.nodes[end[0]]
+        if not node.interfaces[end[1]].up:
+            return None, []
+        if not isinstance(node, Switch):
+            return (end if accepts(*end) else None), []
+        visited.add(node.name)
+        eth = frame[Ethernet]
+        fdb = self.fdb(node)
+        learned: tuple[Learned, ...] = ()
+        if fdb.port_for(eth.src) != end[1]:
+            fdb.learn(eth.src, end[1])
+            learned = (Learned(node.name, "fdb", str(eth.src), end[1]),)
+        port = None if eth.dst == BROADCAST_MAC else fdb.port_for(eth.dst)
+        rows = tuple(fdb.rows())
+        if port is not None:
+            matched = next(i for i, row in enumerate(rows) if row[0] == str(eth.dst))
+            lookup = Lookup("fdb", str(eth.dst), port, True, ForwardingTable.columns, rows, matched)
+            hop = _Pending(node.name, "switch", end[1], port, frame, (lookup,),
+                           f"{node.name} has seen {eth.dst} on {port}, so it sends the frame "
+                           f"out of that port only", learned)
+            far = self.net.peer(node.name, port)
+            if port == end[1] or far is None or not node.interfaces[port].up:
+                return None, [hop]
+            receiver, after = self._reach(far, frame, accepts, visited)
+            return receiver, [hop] + after
+        ports = tuple(p for p, i in node.interfaces.items()
+                      if p != end[1] and i.up and self.net.peer(node.name, p) is not None)
+        why = ("is the broadcast address" if eth.dst == BROADCAST_MAC
+               else "has never been seen as a source here")
+        result = "flood (broadcast)" if eth.dst == BROADCAST_MAC else "miss: flood"
+        lookup = Lookup("fdb", str(eth.dst), result, False, ForwardingTable.columns, rows, None)
+        hop = _Pending(node.name, "flood", end[1], None, frame, (lookup,),
+                       f"{eth.dst} {why}, so {node.name} sends a copy out of every other port "
+                       f"({', '.join(ports) or 'none'}); doors it is not meant for ignore it",
+                       learned, ports)
+        found: tuple[str, str] | None = None
+        found_hops: list[_Pending] = []
+        all_hops: list[_Pending] = []
+        for p in ports:
+            far = self.net.peer(node.name, p)
+            if far[0] in visited:
+                continue
+            receiver, after = self._reach(far, frame, accepts, visited)
+            all_hops += after
+            if receiver is not None and found is None:
+                found, found_hops = receiver, after
+        return found, [hop] + (found_hops if found is not None else all_hops)
+
+
+def _route_lookup(table, destination: IPv4Address, route: Route | None) -> Lookup:
+    ordered = table.sorted_routes()
+    rows = tuple(table.rows())
+    if route is None:
+        return Lookup("route", str(destination), "miss", False, table.columns, rows, None)
+    return Lookup("route", str(destination), str(route), True, table.columns, rows,
+                  ordered.index(route))
+
+
+def _arp_lookup(arp: ArpTable, ip: IPv4Address) -> Lookup:
+    rows = tuple(arp.rows())
+    entry = arp.get(ip)
+    if entry is None:
+        return Lookup("arp", str(ip), "miss", False, ArpTable.columns, rows, None)
+    matched = next(i for i, row in enumerate(rows) if row[0] == str(ip))
+    return Lookup("arp", str(ip), f"{entry.mac} dev {entry.dev}", True, ArpTable.columns, rows,
+                  matched)
+
+
+def _send_note(node: Host, route: Route, dst: IPv4Address, next_hop: IPv4Address,
+               action: str) -> str:
+    if route.via is None:
+        where = f"{dst} is on {node.name}'s own subnet {route.network} ({route.dev})"
+        target = f"straight to {dst}"
+    elif route.is_default:
+        where = f"{dst} matches no more specific route, so the default route applies"
+        target = f"to the gateway {next_hop}"
+    else:
+        where = f"{dst} matches {route.network}"
+        target = f"to the next router {next_hop}"
+    verb = "sends it" if action == "send" else "forwards it (TTL lowered by one, new MACs)"
+    return f"{where}: {node.name} {verb} {target} out of {route.dev}"
