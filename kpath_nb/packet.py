@@ -12,6 +12,7 @@ Examples
 ...     Ethernet(src=MacAddress.parse("02:00:00:00:00:0e"), dst=MacAddress.parse("02:00:00:00:00:0f")),
 ...     IPv4(src=parse_address("10.0.10.14"), dst=parse_address("10.0.10.15")),
 ...     ICMP.echo_request(),
+...     Payload(56),
 ... ))
 >>> print(pkt.summary())
 Ethernet 02:00:00:00:00:0e > 02:00:00:00:00:0f | IPv4 10.0.10.14 > 10.0.10.15 ttl 64 | ICMP echo request id 1 seq 1

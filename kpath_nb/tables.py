@@ -327,7 +327,7 @@ class RouteTable:
         ...                     Route.parse("default via 10.0.10.11")])
         >>> [(str(c.route.network), c.common_bits, c.matches)
         ...  for c in table.explain("10.0.20.24")]
-        [('10.0.10.0/24', 19, False), ('0.0.0.0/0', 0, True)]
+        [('0.0.0.0/0', 4, True), ('10.0.10.0/24', 19, False)]
         """
         ip = parse_address(destination)
         checks = []

@@ -226,11 +226,8 @@ class _Journey:
             route = table.lookup(ip.dst)
             route_lookup = _route_lookup(table, ip.dst, route)
             if route is None:
-                return self.drop(
-                    node.name, in_iface, packet,
-                    f"no route to host: {node.name} has no route that covers {ip.dst} "
-                    f"(no connected subnet, no matching route, no default route)",
-                    (route_lookup,))
+                return self.drop(node.name, in_iface, packet, _no_route_reason(node, ip),
+                                 (route_lookup,))
             out = node.interfaces[route.dev]
             if in_iface is None and pick_source:
                 packet = packet.replace(IPv4, src=route.src or out.ip.ip)
@@ -423,3 +420,15 @@ def _send_note(node: Host, route: Route, dst: IPv4Address, next_hop: IPv4Address
         target = f"to the next router {next_hop}"
     verb = "sends it" if action == "send" else "forwards it (TTL lowered by one, new MACs)"
     return f"{where}: {node.name} {verb} {target} out of {route.dev}"
+
+
+def _no_route_reason(node: Host, ip: IPv4) -> str:
+    down = [i.name for i in node.interfaces.values() if not i.up]
+    reason = (f"no route to host: {node.name} has no route that covers {ip.dst} "
+              f"(no connected subnet, no matching route, no default route)")
+    if down:
+        reason += (f"; {', '.join(down)} {'is' if len(down) == 1 else 'are'} down, and a down "
+                   f"interface loses its connected route")
+    if node.forwards:
+        reason += f"; a router answers {ip.src} with ICMP destination unreachable"
+    return reason
