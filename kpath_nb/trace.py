@@ -16,7 +16,7 @@ from .packet import Packet
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
-__all__ = ["Lookup", "Learned", "Hop", "Trace", "ACTIONS"]
+__all__ = ["Lookup", "Learned", "Hop", "Trace", "ACTIONS", "CAUSES"]
 
 ACTIONS = {
     "send": "the source hands the packet to its interface",
@@ -27,6 +27,16 @@ ACTIONS = {
     "deliver": "the destination accepts the packet",
     "drop": "the packet is discarded; the trace ends with the reason",
 }
+
+CAUSES = {
+    "no-route": "no routing-table entry covers the destination",
+    "arp-unresolved": "nobody answered the ARP request for the next hop",
+    "ttl-exceeded": "the TTL ran out before the packet arrived",
+    "not-forwarding": "a host received a packet for another address and does not forward",
+    "unplugged": "the frame found no cable or no door with the right MAC",
+    "hop-limit": "the trace was cut short by the tracer's safety limit",
+}
+"""Why a trace can end in a drop: :attr:`Trace.cause` is one of these keys."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,9 @@ class Trace:
     reason : str
         Why the journey ended, in plain words.
     hops : tuple of Hop
+    cause : str or None
+        For a drop, a key of :data:`CAUSES` (``"no-route"``, ``"arp-unresolved"``, ...);
+        None when delivered.
     """
 
     src: str
@@ -146,6 +159,7 @@ class Trace:
     verdict: str
     reason: str
     hops: tuple[Hop, ...] = field(default_factory=tuple)
+    cause: str | None = None
 
     @property
     def learned(self) -> tuple[Learned, ...]:

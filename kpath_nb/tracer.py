@@ -99,12 +99,12 @@ def trace(net: Topology, src: str, dst: str, proto: str = "icmp", *, dport: int 
             reason = f"{_what(first)} delivered to {dst_ip}, and its {_what(answer)} came back"
         else:
             reason = f"the {_what(answer)} was dropped: {back.reason}"
-        verdict = "delivered" if back.delivered else "dropped"
+        verdict, cause = ("delivered", None) if back.delivered else ("dropped", back.cause)
     elif outcome.delivered:
-        verdict, reason = "delivered", f"{_what(first)} delivered to {dst_ip}"
+        verdict, reason, cause = "delivered", f"{_what(first)} delivered to {dst_ip}", None
     else:
-        verdict, reason = "dropped", outcome.reason
-    return Trace(str(src), str(dst), proto, verdict, reason, tuple(journey.hops))
+        verdict, reason, cause = "dropped", outcome.reason, outcome.cause
+    return Trace(str(src), str(dst), proto, verdict, reason, tuple(journey.hops), cause)
 
 
 def _destination_address(net: Topology, dst: str) -> IPv4Address:
@@ -155,6 +155,7 @@ class _Outcome:
     node: str = ""
     packet: Packet | None = None
     reason: str = ""
+    cause: str | None = None
 
 
 @dataclass
@@ -200,10 +201,10 @@ class _Journey:
         self.hops.append(hop)
         return hop
 
-    def drop(self, node: str, in_iface: str | None, packet: Packet, reason: str,
+    def drop(self, node: str, in_iface: str | None, packet: Packet, cause: str, reason: str,
              lookups: tuple[Lookup, ...] = ()) -> _Outcome:
         self.record(_Pending(node, "drop", in_iface, None, packet, lookups, reason))
-        return _Outcome(False, node, packet, reason)
+        return _Outcome(False, node, packet, reason, cause)
 
     # -- layer 3 ------------------------------------------------------------------
 
@@ -220,13 +221,13 @@ class _Journey:
         seen: set[tuple[str, str | None]] = set()
         while True:
             if len(self.hops) >= MAX_HOPS:
-                return self.drop(node.name, in_iface, packet,
+                return self.drop(node.name, in_iface, packet, "hop-limit",
                                  f"stopped after {MAX_HOPS} hops without an end")
             table = node.routing_table()
             route = table.lookup(ip.dst)
             route_lookup = _route_lookup(table, ip.dst, route)
             if route is None:
-                return self.drop(node.name, in_iface, packet, _no_route_reason(node, ip),
+                return self.drop(node.name, in_iface, packet, "no-route", _no_route_reason(node, ip),
                                  (route_lookup,))
             out = node.interfaces[route.dev]
             if in_iface is None and pick_source:
@@ -243,7 +244,7 @@ class _Journey:
                 if mac is None:
                     where = "the destination" if route.via is None else f"gateway {route.via}"
                     return self.drop(
-                        node.name, in_iface, packet,
+                        node.name, in_iface, packet, "arp-unresolved",
                         f"ARP unresolved: nobody answered who-has {next_hop} on {out.name} "
                         f"({where}), so {ip.dst} is unreachable (Linux gives up after 3 tries: "
                         f"'Destination Host Unreachable')")
@@ -258,7 +259,7 @@ class _Journey:
             arrived = self.carry(node.name, out.name, frame,
                                  lambda n, i: self.net.nodes[n].interfaces[i].mac == entry.mac)
             if arrived is None:
-                return self.drop(node.name, None, frame,
+                return self.drop(node.name, None, frame, "unplugged",
                                  f"the frame for {entry.mac} found no door with that MAC on the "
                                  f"segment of {node.name} {out.name} (cable or port down)")
             node = self.net.nodes[arrived[0]]
@@ -272,13 +273,13 @@ class _Journey:
                     f"({crossed} router{'' if crossed == 1 else 's'} crossed)"))
                 return _Outcome(True, node.name, packet)
             if not node.forwards:
-                return self.drop(node.name, in_iface, packet,
+                return self.drop(node.name, in_iface, packet, "not-forwarding",
                                  f"{node.name} is not {ip.dst} and, being a host, does not "
                                  f"forward packets for others (ip_forward is 0)")
             if ip.ttl <= 1:
                 loop = (node.name, in_iface) in seen
                 return self.drop(
-                    node.name, in_iface, packet,
+                    node.name, in_iface, packet, "ttl-exceeded",
                     f"TTL exceeded: the TTL would reach 0 at {node.name}, which discards the "
                     f"packet and sends ICMP time exceeded to {ip.src}"
                     + (" — the packet kept visiting the same routers: a routing loop"
