@@ -364,8 +364,11 @@ class Topology:
         if ip is not None and ip in self._ips:
             return self.nodes[self._ips[ip][0]], ip  # type: ignore[return-value]
         known = ", ".join(self.endpoints)
-        what = "switch, which has no IP address" if isinstance(node, Switch) else "endpoint"
-        raise UnknownEndpointError(f"unknown {what} {text!r}: known hosts and routers are {known}")
+        if isinstance(node, Switch):
+            raise UnknownEndpointError(
+                f"{text!r} is a switch, which has no IP address to send from or to; "
+                f"known hosts and routers are {known}")
+        raise UnknownEndpointError(f"unknown endpoint {text!r}: known hosts and routers are {known}")
 
     def segment_of(self, node: str, iface: str) -> list[tuple[str, str]]:
         """Every host or router interface on the same Ethernet segment (through switches)."""
