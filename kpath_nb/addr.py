@@ -114,17 +114,21 @@ def mac_from_name(node: str, iface: str) -> MacAddress:
     return MacAddress(int.from_bytes(bytes([first]) + digest[1:6], "big"))
 
 
-def parse_address(text: str | IPv4Address) -> IPv4Address:
-    """Read a plain IPv4 address such as ``10.0.10.14``.
+def parse_address(text: str | int | IPv4Address) -> IPv4Address:
+    """Read a plain IPv4 address such as ``10.0.10.14`` (or its 32-bit integer value).
 
     Examples
     --------
     >>> parse_address("10.0.10.14")
     IPv4Address('10.0.10.14')
+    >>> parse_address(167774734)
+    IPv4Address('10.0.10.14')
     """
     if isinstance(text, IPv4Address):
         return text
     try:
+        if isinstance(text, int) and not isinstance(text, bool):
+            return IPv4Address(text)
         return IPv4Address(str(text).strip())
     except ValueError:
         raise AddressError(f"{text!r} is not an IPv4 address; write it like 10.0.10.14") from None

@@ -12,8 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from importlib import import_module
+from types import ModuleType
 
 __all__ = ["Feedback", "unanswered", "judge"]
+
+_CHAPTERS = ("subnets", "switching", "routing")
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Load a chapter's checks on first use: ``kp.exercises.subnets``."""
+    if name in _CHAPTERS:
+        return import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'kpath_nb.exercises' has no attribute {name!r}")
 
 _MARKS = {"correct": "✅", "incorrect": "❌", "unanswered": "✏️"}
 
