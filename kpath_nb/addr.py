@@ -9,6 +9,7 @@ these two in the same subnet?", and binary views of addresses and masks.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
@@ -26,6 +27,9 @@ __all__ = [
     "same_subnet",
     "to_binary",
 ]
+
+
+_MAC_TEXT = re.compile(r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}")
 
 
 @dataclass(frozen=True, order=True)
@@ -59,16 +63,10 @@ class MacAddress:
         """Read ``aa:bb:cc:dd:ee:ff`` (or with ``-``) into a :class:`MacAddress`."""
         if isinstance(text, MacAddress):
             return text
-        parts = str(text).replace("-", ":").split(":")
-        if len(parts) != 6 or not all(len(p) == 2 for p in parts):
+        if not _MAC_TEXT.fullmatch(str(text)):
             raise AddressError(
                 f"{text!r} is not a MAC address; write six hex pairs like 02:00:0a:00:0a:0e")
-        try:
-            return cls(int("".join(parts), 16))
-        except ValueError:
-            raise AddressError(
-                f"{text!r} is not a MAC address; write six hex pairs like 02:00:0a:00:0a:0e"
-            ) from None
+        return cls(int(str(text).replace("-", "").replace(":", ""), 16))
 
     @property
     def is_broadcast(self) -> bool:
@@ -172,6 +170,14 @@ def parse_network(text: str | IPv4Network) -> IPv4Network:
     if isinstance(text, IPv4Network):
         return text
     value = str(text).strip()
+    if "/" not in value:
+        try:
+            IPv4Address(value)
+        except ValueError:
+            raise AddressError(
+                f"{text!r} is not an IPv4 network; write it like 10.0.20.0/24") from None
+        raise AddressError(
+            f"{text!r} has no mask; write the network with its prefix length, like {value}/24")
     try:
         return IPv4Network(value)
     except ValueError:
@@ -225,7 +231,7 @@ def same_subnet(a: str | IPv4Interface, b: str | IPv4Address | IPv4Interface) ->
 
 
 def to_binary(value: str | IPv4Address | IPv4Interface | IPv4Network, *, dots: bool = True) -> str:
-    """The 32 bits of an address (or of a mask, for a network), octet by octet.
+    """The 32 bits of an address (for a network, of its network address), octet by octet.
 
     Examples
     --------

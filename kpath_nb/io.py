@@ -97,7 +97,7 @@ def parse_topology(text: str, source: str = "<text>") -> Topology:
     kpath_nb.errors.TopologyError: <text>, node 'h1', field 'interfaces.eth0.ip': '10.0.0.300/24' is not an IPv4 address with a mask; write it like 10.0.10.14/24
     """
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -107,6 +107,20 @@ def parse_topology(text: str, source: str = "<text>") -> Topology:
         return _build(doc, source)
     except TopologyError as exc:
         raise exc.located(source) from None
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a key given twice is an error, not a silent overwrite."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _mapping(value: Any, what: str, node: str | None = None) -> dict:
@@ -151,7 +165,10 @@ def _build(doc: Any, source: str) -> Topology:
         if not isinstance(ends, list) or len(ends) != 2:
             raise TopologyError("endpoints must list exactly two 'node:interface' ends",
                                 field=f"links[{index}].endpoints")
-        net.add_link(str(ends[0]), str(ends[1]))
+        try:
+            net.add_link(str(ends[0]), str(ends[1]))
+        except TopologyError as exc:
+            raise TopologyError(exc.message, node=exc.node, field=f"links[{index}]") from None
     return net
 
 

@@ -37,9 +37,11 @@ class ArpEntry:
     ip: IPv4Address
     mac: MacAddress
     dev: str
+    state: str = "REACHABLE"
+    """``REACHABLE`` when confirmed by a reply; ``STALE`` when only heard in someone's request."""
 
     def __str__(self) -> str:
-        return f"{self.ip} dev {self.dev} lladdr {self.mac} REACHABLE"
+        return f"{self.ip} dev {self.dev} lladdr {self.mac} {self.state}"
 
 
 @dataclass
@@ -59,15 +61,21 @@ class ArpTable:
 
     entries: dict[IPv4Address, ArpEntry] = field(default_factory=dict)
 
-    columns = ("address", "lladdr", "dev")
+    columns = ("address", "lladdr", "dev", "state")
 
     def get(self, ip: IPv4Address) -> ArpEntry | None:
         """The entry for ``ip``, or None on a miss."""
         return self.entries.get(ip)
 
-    def learn(self, ip: IPv4Address, mac: MacAddress, dev: str) -> None:
-        """Record (or refresh) that ``ip`` is at ``mac`` behind ``dev``."""
-        self.entries[ip] = ArpEntry(ip, mac, dev)
+    def learn(self, ip: IPv4Address, mac: MacAddress, dev: str,
+              state: str = "REACHABLE") -> None:
+        """Record (or refresh) that ``ip`` is at ``mac`` behind ``dev``.
+
+        Linux marks an entry ``REACHABLE`` when an ARP reply confirms it and
+        ``STALE`` when it only noted the sender of a request; both can be used
+        to send at once.
+        """
+        self.entries[ip] = ArpEntry(ip, mac, dev, state)
 
     def copy(self) -> "ArpTable":
         """An independent copy, for tracing without changing the network."""
@@ -75,8 +83,8 @@ class ArpTable:
 
     def rows(self) -> list[tuple[str, ...]]:
         """The entries as rows of text, sorted by address."""
-        return [(str(e.ip), str(e.mac), e.dev) for e in sorted(self.entries.values(),
-                                                               key=lambda e: e.ip)]
+        return [(str(e.ip), str(e.mac), e.dev, e.state)
+                for e in sorted(self.entries.values(), key=lambda e: e.ip)]
 
     def show(self) -> str:
         """The table as ``ip neigh`` prints it."""
@@ -163,6 +171,8 @@ class Route:
         ``boot`` (not printed, as in Linux) for routes added by hand.
     src : IPv4Address or None
         Preferred source address (connected routes carry the interface's).
+    scope : str or None
+        As written; printed ``scope link`` by default for routes without ``via``.
 
     Examples
     --------
@@ -179,6 +189,7 @@ class Route:
     metric: int = 0
     proto: str = "boot"
     src: IPv4Address | None = None
+    scope: str | None = None
 
     _KEYS = ("via", "dev", "metric", "proto", "scope", "src")
 
@@ -226,7 +237,7 @@ class Route:
         if not re.fullmatch(r"\d+", values.get("metric", "0")):
             raise RouteSyntaxError(f"route {text!r}: metric must be a whole number")
         return cls(network, values.get("dev"), via, int(values.get("metric", "0")),
-                   values.get("proto", "boot"), src)
+                   values.get("proto", "boot"), src, values.get("scope"))
 
     @property
     def is_default(self) -> bool:
@@ -250,8 +261,8 @@ class Route:
             parts += ["dev", self.dev]
         if self.proto != "boot":
             parts += ["proto", self.proto]
-        if self.via is None:
-            parts += ["scope", "link"]
+        if self.scope is not None or self.via is None:
+            parts += ["scope", self.scope or "link"]
         if self.src is not None:
             parts += ["src", str(self.src)]
         if self.metric:

@@ -256,7 +256,7 @@ class Topology:
                         f"each neighbourhood needs its own subnet", node=name, field="subnet")
         for port in ports:
             self._add_interface(switch, port, None)
-        self.nodes[name] = switch
+        self._accept(switch)
 
     def add_link(self, a: str, b: str) -> None:
         """Connect two interfaces, each written ``node:iface``.
@@ -268,13 +268,13 @@ class Topology:
         if ends[0] == ends[1]:
             raise TopologyError(f"link {a} <-> {b} connects an interface to itself",
                                 node=ends[0][0], field="links")
+        new_ports = []
         for node_name, iface in ends:
             node = self.nodes[node_name]
             if iface not in node.interfaces:
-                if isinstance(node, Switch):
-                    self._add_interface(node, iface, None)
-                else:
+                if not isinstance(node, Switch):
                     node.interface(iface)  # raises, naming the known interfaces
+                new_ports.append((node, iface))
             if (node_name, iface) in self._peers:
                 other = self._peers[(node_name, iface)]
                 raise TopologyError(
@@ -288,13 +288,23 @@ class Topology:
                     f"spanning tree to survive that, which this model leaves out",
                     node=na, field="links")
         self._check_link_subnets(ends)
+        for switch, port in new_ports:
+            self._add_interface(switch, port, None)
+            self._register(switch.name, switch.interfaces[port])
         self.links.append(Link(ends[0], ends[1]))
         self._peers[ends[0]] = ends[1]
         self._peers[ends[1]] = ends[0]
 
     def set_interface_state(self, node: str, iface: str, up: bool) -> None:
-        """Bring an interface up or down, like ``ip link set dev IFACE up|down``."""
-        self.node(node).interface(iface).up = up
+        """Bring an interface up or down, like ``ip link set dev IFACE up|down``.
+
+        As in Linux, taking an interface down deletes the static routes through
+        it; bringing it back restores only its connected route.
+        """
+        target = self.node(node)
+        target.interface(iface).up = up
+        if not up and isinstance(target, Host):
+            target.static_routes = [r for r in target.static_routes if r.dev != iface]
 
     # -- reading ------------------------------------------------------------------
 
@@ -439,14 +449,8 @@ class Topology:
     def _add_l3(self, node: Host, ip: str | None, interfaces: Mapping[str, InterfaceSpec] | None,
                 gateway: str | None, routes: Iterable[str | Route]) -> None:
         self._check_new_name(node.name)
-        try:
-            self._build_l3(node, ip, interfaces, gateway, routes)
-        except TopologyError:
-            for iface in node.interfaces.values():
-                self._ips.pop(iface.ip.ip if iface.ip else None, None)
-                self._macs.pop(iface.mac, None)
-            raise
-        self.nodes[node.name] = node
+        self._build_l3(node, ip, interfaces, gateway, routes)
+        self._accept(node)
 
     def _build_l3(self, node: Host, ip: str | None,
                   interfaces: Mapping[str, InterfaceSpec] | None,
@@ -496,18 +500,25 @@ class Topology:
         if mac.is_multicast:
             raise TopologyError(f"{mac} is a multicast MAC address; a door needs a unicast one",
                                 node=node.name, field=f"{where}.mac")
-        if ip is not None and ip.ip in self._ips:
-            owner = self._ips[ip.ip]
+        own_ips = {i.ip.ip: (node.name, i.name) for i in node.interfaces.values() if i.ip}
+        own_macs = {i.mac: (node.name, i.name) for i in node.interfaces.values()}
+        if ip is not None and ip.ip in (self._ips.keys() | own_ips.keys()):
+            owner = self._ips.get(ip.ip) or own_ips[ip.ip]
             raise TopologyError(
                 f"{ip.ip} is already the address of {owner[0]} {owner[1]}; every address must "
                 f"be unique", node=node.name, field=f"{where}.ip")
-        if mac in self._macs:
-            owner = self._macs[mac]
+        if mac in (self._macs.keys() | own_macs.keys()):
+            owner = self._macs.get(mac) or own_macs[mac]
             raise TopologyError(
                 f"MAC {mac} is already on {owner[0]} {owner[1]}; every door has its own serial "
                 f"number", node=node.name, field=f"{where}.mac")
         node.interfaces[name] = Interface(name, mac, ip, state == "up")
-        self._register(node.name, node.interfaces[name])
+
+    def _accept(self, node: Node) -> None:
+        """Add a fully checked node and reserve its addresses."""
+        self.nodes[node.name] = node
+        for iface in node.interfaces.values():
+            self._register(node.name, iface)
 
     def _register(self, node: str, iface: Interface) -> None:
         if iface.ip is not None:
@@ -551,7 +562,20 @@ class Topology:
             if node.owns(route.via):
                 raise TopologyError(f"gateway {route.via} is {node.name}'s own address",
                                     node=node.name, field=where)
+            subnet = connected[on_link[0]]
+            if subnet.prefixlen < 31 and route.via in (subnet.network_address,
+                                                       subnet.broadcast_address):
+                raise TopologyError(
+                    f"gateway {route.via} is the network or broadcast address of {subnet}, "
+                    f"not a router's address", node=node.name, field=where)
             route = route.with_dev(on_link[0])
+        clash = next((r for r in node.connected_routes() + node.static_routes
+                      if r.network == route.network and r.metric == route.metric), None)
+        if clash is not None:
+            raise TopologyError(
+                f"route '{route}' has the same destination and metric as '{clash}'; Linux "
+                f"refuses it ('File exists') — give it another metric or drop one",
+                node=node.name, field=where)
         if route.src is not None and not node.owns(route.src):
             raise TopologyError(f"src {route.src} is not an address of {node.name}",
                                 node=node.name, field=where)
@@ -580,15 +604,29 @@ class Topology:
         return seen
 
     def _check_link_subnets(self, ends: list[tuple[str, str]]) -> None:
-        """An address plugged into a switch must be inside the switch's declared subnet."""
-        for (n1, i1), (n2, _) in (ends, ends[::-1]):
-            iface = self.nodes[n1].interfaces[i1]
-            switch = self.nodes[n2]
-            if iface.ip is None or not isinstance(switch, Switch):
-                continue
-            for sw_name in self._switches_reachable(switch.name):
-                subnet = self.switches[sw_name].subnet
-                if subnet is not None and iface.ip.ip not in subnet:
+        """Every address on a segment must be inside every subnet its switches declare."""
+        switches: set[str] = set()
+        addresses: list[tuple[str, str, IPv4Interface]] = []
+        for node_name, iface in ends:
+            node = self.nodes[node_name]
+            if isinstance(node, Switch):
+                switches |= self._switches_reachable(node_name)
+            elif node.interfaces[iface].ip is not None:
+                addresses.append((node_name, iface, node.interfaces[iface].ip))
+        if not switches:
+            return
+        for sw_name in switches:
+            for port in self.nodes[sw_name].interfaces:
+                far = self._peers.get((sw_name, port))
+                if far and not isinstance(self.nodes[far[0]], Switch):
+                    ip = self.nodes[far[0]].interfaces[far[1]].ip
+                    if ip is not None:
+                        addresses.append((far[0], far[1], ip))
+        for sw_name in sorted(switches):
+            subnet = self.switches[sw_name].subnet
+            for node_name, iface, ip in addresses:
+                if subnet is not None and ip.ip not in subnet:
                     raise TopologyError(
-                        f"{i1} {iface.ip.ip} is outside subnet {subnet} of {sw_name}, the "
-                        f"segment it is plugged into", node=n1, field=f"interfaces.{i1}.ip")
+                        f"{iface} {ip.ip} is outside subnet {subnet} of {sw_name}, which "
+                        f"this link would put on its segment", node=node_name,
+                        field=f"interfaces.{iface}.ip")

@@ -83,10 +83,18 @@ def trace(net: Topology, src: str, dst: str, proto: str = "icmp", *, dport: int 
     proto = str(proto).lower()
     if proto not in PROTOCOLS:
         raise KpathError(f"unknown protocol {proto!r}: choose one of {', '.join(PROTOCOLS)}")
-    if not 1 <= ttl <= 255:
-        raise KpathError(f"ttl must be between 1 and 255, not {ttl}")
+    if not (isinstance(ttl, int) and 1 <= ttl <= 255):
+        raise KpathError(f"ttl must be a whole number from 1 to 255, not {ttl!r}")
+    if dport is not None and not (isinstance(dport, int) and 1 <= dport <= 65535):
+        raise KpathError(f"dport must be a port number from 1 to 65535, not {dport!r}")
     src_node, src_ip = net.resolve(src)
     dst_ip = _destination_address(net, dst)
+    for address in src_node.addresses():
+        if dst_ip == address.network.broadcast_address and address.network.prefixlen < 31 \
+                or dst_ip == IPv4Address("255.255.255.255"):
+            raise KpathError(
+                f"{dst_ip} is a broadcast address, not one host; tracing a broadcast "
+                f"(ping -b) is left out of this model: pick a host's address")
     journey = _Journey(net, learn)
     named_source = str(src).strip() == src_node.name
     first = _first_packet(proto, src_ip, dst_ip, ttl, dport)
@@ -211,7 +219,7 @@ class _Journey:
     def send(self, node: Host, packet: Packet, *, pick_source: bool) -> _Outcome:
         """Originate ``packet`` (IPv4 and above) at ``node`` and follow it to the end."""
         ip = packet[IPv4]
-        if node.owns(ip.dst):
+        if node.owns(ip.dst) or ip.dst.is_loopback:
             self.record(_Pending(node.name, "deliver", "lo", None, packet, (),
                                  f"{ip.dst} is {node.name}'s own address: the packet never "
                                  f"leaves, it loops back through lo"))
@@ -231,7 +239,7 @@ class _Journey:
                                  (route_lookup,))
             out = node.interfaces[route.dev]
             if in_iface is None and pick_source:
-                packet = packet.replace(IPv4, src=route.src or out.ip.ip)
+                packet = packet.replace(IPv4, src=route.src or _address_of(node, out.name))
                 ip = packet[IPv4]
             next_hop = route.via or ip.dst
             arp = self.arp(node)
@@ -292,7 +300,11 @@ class _Journey:
                 held: Packet, lookups: tuple[Lookup, ...]) -> MacAddress | None:
         """Broadcast an ARP request for ``target`` and follow the reply back; the MAC or None."""
         out = node.interfaces[route.dev]
-        request = ARP.request(out.mac, out.ip.ip, target)
+        # Linux (arp_announce=0) names the held packet's source if it is local, else an
+        # address of the outgoing interface.
+        source = held[IPv4].src
+        request = ARP.request(out.mac, source if node.owns(source) else _address_of(node, out.name),
+                              target)
         frame = Packet((Ethernet(out.mac, BROADCAST_MAC, ETHERTYPE_ARP), request))
         self.record(_Pending(
             node.name, "arp", in_iface, out.name, frame, lookups,
@@ -305,7 +317,7 @@ class _Journey:
             return None
         peer: Host = self.net.nodes[answerer[0]]  # type: ignore[assignment]
         peer_iface = peer.interfaces[answerer[1]]
-        self.arp(peer).learn(request.sender_ip, request.sender_mac, peer_iface.name)
+        self.arp(peer).learn(request.sender_ip, request.sender_mac, peer_iface.name, "STALE")
         reply = Packet((Ethernet(peer_iface.mac, request.sender_mac, ETHERTYPE_ARP),
                         request.answer(peer_iface.mac)))
         self.record(_Pending(
@@ -313,7 +325,7 @@ class _Journey:
             f"{target} is {peer.name}'s address, so it answers with its MAC {peer_iface.mac}, "
             f"and notes the asker's MAC on the way",
             (Learned(peer.name, "arp", str(request.sender_ip),
-                     f"{request.sender_mac} dev {peer_iface.name}"),)))
+                     f"{request.sender_mac} dev {peer_iface.name} STALE"),)))
         back = self.carry(peer.name, peer_iface.name, reply,
                           lambda n, i: (n, i) == (node.name, out.name))
         if back is None:
@@ -376,7 +388,6 @@ class _Journey:
                        f"({', '.join(ports) or 'none'}); doors it is not meant for ignore it",
                        learned, ports)
         found: tuple[str, str] | None = None
-        found_hops: list[_Pending] = []
         all_hops: list[_Pending] = []
         for p in ports:
             far = self.net.peer(node.name, p)
@@ -384,9 +395,8 @@ class _Journey:
                 continue
             receiver, after = self._reach(far, frame, accepts, visited)
             all_hops += after
-            if receiver is not None and found is None:
-                found, found_hops = receiver, after
-        return found, [hop] + (found_hops if found is not None else all_hops)
+            found = found or receiver
+        return found, [hop] + all_hops
 
 
 def _route_lookup(table, destination: IPv4Address, route: Route | None) -> Lookup:
@@ -421,6 +431,12 @@ def _send_note(node: Host, route: Route, dst: IPv4Address, next_hop: IPv4Address
         target = f"to the next router {next_hop}"
     verb = "sends it" if action == "send" else "forwards it (TTL lowered by one, new MACs)"
     return f"{where}: {node.name} {verb} {target} out of {route.dev}"
+
+
+def _address_of(node: Host, iface: str) -> IPv4Address:
+    """The address Linux would pick on ``iface``: its own, else the node's first."""
+    own = node.interfaces[iface].ip
+    return own.ip if own is not None else node.primary_ip()
 
 
 def _no_route_reason(node: Host, ip: IPv4) -> str:

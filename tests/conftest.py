@@ -1,0 +1,36 @@
+"""Shared fixtures: fresh copies of the shipped topologies, one per test.
+
+Every fixture loads the file again, so a test that learns (``learn=True``)
+or brings an interface down cannot leak state into another test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import kpath_nb as kp
+
+
+@pytest.fixture
+def seed() -> kp.Topology:
+    """The article's two neighbourhoods joined by two gatekeepers."""
+    return kp.load_topology("seed-neighborhoods")
+
+
+@pytest.fixture
+def office() -> kp.Topology:
+    """The troubleshooting office with five things wrong."""
+    return kp.load_topology("broken-office")
+
+
+@pytest.fixture
+def chain() -> kp.Topology:
+    """Two hosts four routers apart."""
+    return kp.load_topology("router-chain")
+
+
+@pytest.fixture
+def lpm() -> kp.Topology:
+    """One router with three overlapping routes."""
+    return kp.load_topology("longest-prefix")
+
