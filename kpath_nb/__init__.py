@@ -38,6 +38,7 @@ _LAZY = {
     "draw_prefix_match": "plot",
     "explore": "widgets",
     "Explorer": "widgets",
+    "show_hop": "render",
 }
 
 
