@@ -349,6 +349,11 @@ class _Journey:
                 self.record(hop)
         return receiver
 
+    def _carrier(self, node: str, port: str) -> bool:
+        """A cable is plugged in at ``node:port`` and the door at its far end is up."""
+        far = self.net.peer(node, port)
+        return far is not None and self.net.nodes[far[0]].interfaces[far[1]].up
+
     def _reach(self, end: tuple[str, str], frame: Packet, accepts: Callable[[str, str], bool],
                visited: set[str]) -> tuple[tuple[str, str] | None, list[_Pending]]:
         """Where a frame arriving at ``end`` ends up, and the switch hops on the way."""
@@ -378,7 +383,7 @@ class _Journey:
             receiver, after = self._reach(far, frame, accepts, visited)
             return receiver, [hop] + after
         ports = tuple(p for p, i in node.interfaces.items()
-                      if p != end[1] and i.up and self.net.peer(node.name, p) is not None)
+                      if p != end[1] and i.up and self._carrier(node.name, p))
         why = ("is the broadcast address" if eth.dst == BROADCAST_MAC
                else "has never been seen as a source here")
         result = "flood (broadcast)" if eth.dst == BROADCAST_MAC else "miss: flood"

@@ -552,3 +552,10 @@ def test_forwarded_packet_arp_names_the_outgoing_interface_address(seed):
     asks = [h.packet[kp.ARP] for h in tr.hops if h.node == "gatekeeper-11"
             and h.action == "arp" and h.packet[kp.ARP].op == kp.ARP.REQUEST]
     assert [str(a.sender_ip) for a in asks] == ["10.0.100.101"]
+
+
+def test_switch_does_not_flood_towards_a_door_that_is_down(office):
+    """pc4's eth0 is down: no carrier on that cable, so sw1 sends nothing out of eth4."""
+    tr = kp.trace(office, "pc3", "srv1")
+    flood = next(h for h in tr.hops if h.action == "flood")
+    assert "eth4" not in flood.flooded and set(flood.flooded) == {"eth1", "eth2", "eth5"}

@@ -1,0 +1,181 @@
+"""HTML views of packets, table lookups and hops, for notebooks and widgets.
+
+Plain string building with :func:`html.escape`: no matplotlib, no ipywidgets,
+and inline styles only, so nothing leaks into the rest of the notebook page.
+Colour is never the only cue: a changed field is also bold and marked
+"changed", the matching table row also carries a ▶.
+
+Examples
+--------
+>>> import kpath_nb as kp
+>>> net = kp.load_topology("seed-neighborhoods")
+>>> tr = kp.trace(net, "house-14", "house-24")
+>>> "▶" in hop_html(tr.hops[8])
+True
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .packet import Packet
+from .trace import Hop, Lookup, Trace
+
+__all__ = ["packet_html", "lookup_html", "hop_html", "trace_html", "show_hop", "HopView"]
+
+_BOX = ("display:inline-block;vertical-align:top;margin:2px 4px 2px 0;padding:3px 6px;"
+        "border:1px solid #888;border-radius:4px;font-family:monospace;font-size:12px")
+_TABLE = "border-collapse:collapse;font-family:monospace;font-size:12px;margin:2px 0"
+_CELL = "padding:1px 6px;border-bottom:1px solid #ddd;text-align:left;white-space:nowrap"
+_MATCHED = "background:#FFF3B0;font-weight:bold"
+_CHANGED = "background:#FFF3B0;font-weight:bold"
+
+
+def _text(value: object) -> str:
+    return escape(str(value))
+
+
+def packet_html(packet: Packet, previous: Packet | None = None) -> str:
+    """The packet as one box per header, outermost first, each with its fields.
+
+    Parameters
+    ----------
+    packet : Packet
+    previous : Packet, optional
+        The packet one hop earlier: fields whose value changed are emphasised
+        and marked "changed", headers it did not have are marked "new".
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("seed-neighborhoods")
+    >>> tr = kp.trace(net, "house-14", "house-24")
+    >>> html = packet_html(tr.hops[8].packet, previous=tr.hops[5].packet)
+    >>> "ttl" in html and "changed" in html
+    True
+    """
+    before = dict(previous.layers()) if previous is not None else {}
+    boxes = []
+    for name, fields in packet.layers():
+        old = before.get(name)
+        badge = (" <small>(new)</small>" if previous is not None and old is None else "")
+        rows = []
+        for key, value in fields.items():
+            changed = old is not None and key in old and old[key] != value
+            style = f"{_CELL};{_CHANGED}" if changed else _CELL
+            mark = (f" <small title='was {_text(old[key])}'>changed, was "
+                    f"{_text(old[key])}</small>" if changed else "")
+            rows.append(f"<tr><td style='{_CELL};color:#555'>{_text(key)}</td>"
+                        f"<td style='{style}'>{_text(value)}{mark}</td></tr>")
+        boxes.append(f"<div style='{_BOX}'><b>{_text(name)}</b>{badge}"
+                     f"<table style='{_TABLE}'>{''.join(rows)}</table></div>")
+    return f"<div>{''.join(boxes)}</div>"
+
+
+def lookup_html(lookup: Lookup) -> str:
+    """One table lookup: the table as it was at that moment, the matching row marked ▶.
+
+    Examples
+    --------
+    >>> from kpath_nb.trace import Lookup
+    >>> html = lookup_html(Lookup("arp", "10.0.10.11", "miss", False, ("address",), (), None))
+    >>> "miss" in html
+    True
+    """
+    title = (f"<b>{_text(lookup.table)}</b> lookup of <code>{_text(lookup.key)}</code> → "
+             f"{'<code>' + _text(lookup.result) + '</code>' if lookup.hit else '<b>miss</b>'}")
+    if not lookup.rows:
+        return (f"<div style='margin:4px 0'>{title}<br><small>the table is empty, so the "
+                f"lookup misses</small></div>")
+    head = "".join(f"<th style='{_CELL}'>{_text(c)}</th>" for c in lookup.columns)
+    body = []
+    for i, row in enumerate(lookup.rows):
+        hit = i == lookup.matched
+        style = f"{_CELL};{_MATCHED}" if hit else _CELL
+        cells = "".join(f"<td style='{style}'>{_text(v)}</td>" for v in row)
+        body.append(f"<tr><td style='{style}'>{'▶' if hit else ''}</td>{cells}</tr>")
+    note = "" if lookup.hit else "<br><small>no row matches: miss</small>"
+    return (f"<div style='margin:4px 0'>{title}<table style='{_TABLE}'><tr>"
+            f"<th style='{_CELL}'></th>{head}</tr>{''.join(body)}</table>{note}</div>")
+
+
+def _ports(hop: Hop) -> tuple[str, str]:
+    """The interfaces a hop's frame came in on and left by (all of them, for a flood)."""
+    return hop.in_iface or "—", hop.out_iface or (", ".join(hop.flooded) or "—")
+
+
+def hop_html(hop: Hop, previous: Hop | None = None) -> str:
+    """Everything about one hop: where, what it did and why, what it learned, the packet
+    (changes since ``previous`` emphasised) and the tables it consulted.
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("two-hosts")
+    >>> html = hop_html(kp.trace(net, "h1", "h2").hops[0])
+    >>> html.startswith("<div") and "hop 0 · h1 · arp" in html
+    True
+    """
+    learned = "".join(f"<li>{_text(entry)}</li>" for entry in hop.learned)
+    parts = [
+        f"<div style='font-weight:bold;font-size:14px'>hop {hop.index} · {_text(hop.node)} · "
+        f"{_text(hop.action)} <small style='font-weight:normal'>({_text(hop.direction)}, "
+        "in {} → out {})</small></div>".format(*map(_text, _ports(hop))),
+        f"<div style='margin:2px 0 6px 0'>{_text(hop.note)}</div>" if hop.note else "",
+        f"<div><b>learned</b><ul style='margin:0'>{learned}</ul></div>" if learned else "",
+        packet_html(hop.packet, previous.packet if previous is not None else None),
+        "".join(lookup_html(lk) for lk in hop.lookups),
+    ]
+    return f"<div>{''.join(parts)}</div>"
+
+
+def trace_html(tr: Trace, current: int | None = None) -> str:
+    """The trace's hop table; row ``current`` marked ▶ and emphasised.
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("two-hosts")
+    >>> trace_html(kp.trace(net, "h1", "h2"), current=2).count("▶")
+    1
+    """
+    head = "".join(f"<th style='{_CELL}'>{c}</th>" for c in
+                   ("", "hop", "leg", "node", "action", "in → out", "packet"))
+    rows = []
+    for hop in tr.hops:
+        style = f"{_CELL};{_MATCHED}" if hop.index == current else _CELL
+        cells = ("▶" if hop.index == current else "", hop.index, hop.direction, hop.node,
+                 hop.action, " → ".join(_ports(hop)), hop.packet.summary())
+        rows.append("<tr>" + "".join(f"<td style='{style}'>{_text(c)}</td>" for c in cells)
+                    + "</tr>")
+    return f"<table style='{_TABLE}'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+class HopView:
+    """A hop that shows itself as HTML in Jupyter and as one line of text elsewhere."""
+
+    def __init__(self, hop: Hop, previous: Hop | None = None) -> None:
+        self.hop = hop
+        self.previous = previous
+
+    def _repr_html_(self) -> str:
+        return hop_html(self.hop, self.previous)
+
+    def __repr__(self) -> str:
+        return str(self.hop)
+
+
+def show_hop(hop: Hop, previous: Hop | None = None) -> HopView:
+    """Display one hop in a notebook: headers of its packet and the tables it consulted.
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("seed-neighborhoods")
+    >>> view = show_hop(kp.trace(net, "house-14", "house-24").hops[8])
+    >>> view
+     8 gatekeeper-11 eth0>eth1 route: Ethernet ... | IPv4 10.0.10.14 > 10.0.20.24 ttl 63 | ICMP ...
+    >>> "<table" in view._repr_html_()
+    True
+    """
+    return HopView(hop, previous)

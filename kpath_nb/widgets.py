@@ -1,0 +1,190 @@
+"""The explorer: pick a source and a destination, then step through the packet's hops.
+
+Built on ipywidgets, :mod:`kpath_nb.plot` and :mod:`kpath_nb.render`. The
+picture is a PNG drawn on a :class:`matplotlib.figure.Figure` (never pyplot), so
+it looks the same in JupyterLab, Notebook 7, VS Code and Binder, and a test can
+drive the widget without a browser: setting ``.value`` on a control runs its
+observers at once.
+
+Examples
+--------
+>>> import kpath_nb as kp
+>>> net = kp.load_topology("seed-neighborhoods")
+>>> ex = explore(net, "house-14", "house-24")
+>>> ex.trace.verdict, ex.hop.max
+('delivered', 21)
+>>> ex.hop.value = 8
+>>> "gatekeeper-11" in ex.packet_view.value
+True
+"""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import plot, render
+from .errors import KpathError
+from .topology import Topology
+from .trace import Trace
+from .tracer import PROTOCOLS, trace
+
+__all__ = ["explore", "Explorer"]
+
+_DPI = 100
+
+
+class Explorer(widgets.VBox):
+    """Source, destination and protocol pickers, a hop slider with a play button, the
+    network picture with the path so far, the hop's packet and tables, and the hop table.
+
+    Attributes
+    ----------
+    src, dst, proto : ipywidgets.Dropdown
+    hop : ipywidgets.IntSlider
+        The hop shown; linked in the browser with ``play``.
+    play : ipywidgets.Play
+    image : ipywidgets.Image
+        PNG of :func:`kpath_nb.plot.draw_trace` up to the current hop.
+    packet_view, table_view, hop_table : ipywidgets.HTML
+        The packet's headers, the tables the hop consulted (matching row marked ▶),
+        and the trace's hop table (current row marked ▶).
+    status : ipywidgets.HTML
+        The verdict and reason, or what is wrong with the choice.
+    trace : Trace or None
+        The current trace; None when the choice could not be traced.
+    """
+
+    def __init__(self, net: Topology, src: str | None = None, dst: str | None = None,
+                 proto: str = "icmp") -> None:
+        names = list(net.endpoints)
+        if not names:
+            raise KpathError(f"{net.name} has no hosts or routers to send packets between")
+        if proto not in PROTOCOLS:
+            raise ValueError(f"proto={proto!r}: choose one of {', '.join(PROTOCOLS)}")
+        src = names[0] if src is None else str(src)
+        dst = (list(net.hosts) or names)[-1] if dst is None else str(dst)
+        self.net = net
+        self.trace: Trace | None = None
+        self._busy = False
+        # An endpoint given as an address (e.g. one nobody holds) joins the choices.
+        self.src = widgets.Dropdown(options=_with(names, src), value=src, description="from")
+        self.dst = widgets.Dropdown(options=_with(names, dst), value=dst, description="to")
+        self.proto = widgets.Dropdown(options=list(PROTOCOLS), value=proto,
+                                      description="protocol")
+        self.play = widgets.Play(min=0, max=0, step=1, interval=1200, description="play")
+        self.hop = widgets.IntSlider(min=0, max=0, description="hop",
+                                     continuous_update=False)
+        widgets.jslink((self.play, "value"), (self.hop, "value"))
+        self.status = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.packet_view = widgets.HTML()
+        self.table_view = widgets.HTML()
+        self.hop_table = widgets.HTML(layout=widgets.Layout(max_height="260px",
+                                                           overflow="auto"))
+        super().__init__(children=[
+            widgets.HBox([self.src, self.dst, self.proto]),
+            widgets.HBox([self.play, self.hop]),
+            self.status,
+            self.image,
+            widgets.HBox([self.packet_view, self.table_view]),
+            self.hop_table,
+        ])
+        for control in (self.src, self.dst, self.proto):
+            control.observe(self._retrace, names="value")
+        self.hop.observe(self._show_hop, names="value")
+        self._retrace()
+
+    def _retrace(self, change: object = None) -> None:
+        """Trace the chosen pair again and start from hop 0."""
+        self.trace, problem = None, None
+        if self.src.value == self.dst.value:
+            problem = (f"{self.src.value} is both the source and the destination: pick two "
+                       f"different endpoints")
+        else:
+            try:
+                self.trace = trace(self.net, self.src.value, self.dst.value, self.proto.value)
+            except KpathError as exc:
+                problem = str(exc)
+        last = len(self.trace.hops) - 1 if self.trace is not None else 0
+        self._busy = True
+        try:
+            self.hop.value = 0
+            self.hop.max = self.play.max = last
+            self.play.value = 0
+        finally:
+            self._busy = False
+        if self.trace is None:
+            self.status.value = f"<b>⚠ cannot trace:</b> {escape(problem or '')}"
+            self.packet_view.value = self.table_view.value = self.hop_table.value = ""
+            self.image.value = self._png(None)
+            return
+        mark = "✅" if self.trace.delivered else "❌"
+        self.status.value = (f"{mark} <b>{escape(self.trace.verdict)}</b>: "
+                             f"{escape(self.trace.reason)}")
+        self._show_hop()
+
+    def _show_hop(self, change: object = None) -> None:
+        """Redraw for the current hop; the trace itself is not recomputed."""
+        if self._busy or self.trace is None:
+            return
+        i = self.hop.value
+        hop = self.trace.hops[i]
+        previous = self.trace.hops[i - 1] if i else None
+        self.image.value = self._png(i)
+        self.packet_view.value = (
+            f"<div style='font-weight:bold'>hop {i} · {escape(hop.node)} · "
+            f"{escape(hop.action)}</div><div>{escape(hop.note)}</div>"
+            + render.packet_html(hop.packet, previous.packet if previous else None))
+        self.table_view.value = ("".join(render.lookup_html(lk) for lk in hop.lookups)
+                                 or "<small>no table consulted at this hop</small>")
+        self.hop_table.value = render.trace_html(self.trace, current=i)
+
+    def _png(self, upto: int | None) -> bytes:
+        figure = Figure()
+        FigureCanvasAgg(figure)
+        ax = plot.network_axes(self.net, figure)
+        if self.trace is None:
+            plot.draw_topology(self.net, ax=ax)
+        else:
+            plot.draw_trace(self.net, self.trace, ax=ax, upto=upto)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=_DPI)
+        return buffer.getvalue()
+
+
+def _with(names: list[str], extra: str) -> list[str]:
+    return names if extra in names else [*names, extra]
+
+
+def explore(net: Topology, src: str | None = None, dst: str | None = None,
+            proto: str = "icmp") -> Explorer:
+    """Open the explorer on ``net``: choose endpoints, then step through the hops.
+
+    Parameters
+    ----------
+    net : Topology
+    src, dst : str, optional
+        Endpoints by name (or address); default the first endpoint and the last host.
+    proto : {"icmp", "udp", "tcp"}
+
+    Returns
+    -------
+    Explorer
+        An ipywidgets VBox; display it by making it the last expression of a cell.
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> ex = explore(kp.load_topology("broken-office"), "pc3", "srv1")
+    >>> ex.trace.verdict
+    'dropped'
+    >>> ex.dst.value = "pc3"
+    >>> ex.trace is None, "both the source and the destination" in ex.status.value
+    (True, True)
+    """
+    return Explorer(net, src, dst, proto)

@@ -1,0 +1,180 @@
+"""The plots: right artists, with or without an Axes given, no global state touched."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pytest
+from matplotlib.figure import Figure
+
+import kpath_nb as kp
+from kpath_nb import plot
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def _hop_numbers(ax):
+    """Hop numbers drawn as labels (arrows, node marks); the highlighted one separately."""
+    drawn, current = set(), set()
+    for t in ax.texts:
+        gid = t.get_gid() or ""
+        kind, _, numbers = gid.partition(":")
+        if kind in ("hops", "current", "drop"):
+            found = {int(n) for n in numbers.split(",")}
+            drawn |= found
+            if kind == "current":
+                current |= found
+    return drawn, current
+
+
+@pytest.fixture
+def seed():
+    return kp.load_topology("seed-neighborhoods")
+
+
+@pytest.fixture
+def rc_snapshot():
+    before = dict(matplotlib.rcParams)
+    yield
+    assert dict(matplotlib.rcParams) == before
+
+
+@pytest.mark.parametrize("name", ["seed-neighborhoods", "two-hosts", "longest-prefix",
+                                  "router-chain", "broken-office"])
+def test_topology_names_every_node_and_segment(name, rc_snapshot):
+    net = kp.load_topology(name)
+    ax = kp.draw_topology(net)
+    text = "\n".join(_texts(ax))
+    for node in net.nodes:
+        assert node in text
+    for switch in net.switches.values():
+        assert str(switch.subnet) in text
+    gids = {a.get_gid() for a in ax.get_children()}
+    assert {f"segment:{s}" for s in net.switches} <= gids
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_topology_labels_seed_neighbourhoods_and_shapes(seed):
+    ax = kp.draw_topology(seed)
+    texts = _texts(ax)
+    assert "blue neighbourhood 10.0.10.0/24" in texts
+    assert "green neighbourhood 10.0.20.0/24" in texts
+    assert "10.0.100.0/24" in texts           # the gatekeepers' point-to-point road
+    assert any("10.0.100.101" in t for t in texts)
+    # Blue on the left, green on the right, the gatekeepers in between.
+    layout = plot._layout(seed)
+    xs = {n: layout.pos[n][0] for n in seed.nodes}
+    assert xs["fountain-blue"] < xs["gatekeeper-11"] < xs["gatekeeper-21"] < xs["fountain-green"]
+    markers = {c.get_gid().split(":")[0]: c.get_paths()[0] for c in ax.collections}
+    assert set(markers) == {"host", "switch", "router"}
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_layout_is_deterministic(seed):
+    assert plot._layout(seed).pos == plot._layout(kp.load_topology("seed-neighborhoods")).pos
+
+
+def test_draw_into_given_axes_returns_it(seed):
+    figure = Figure()
+    ax = figure.add_subplot()
+    assert kp.draw_topology(seed, ax=ax) is ax
+    tr = kp.trace(seed, "house-14", "house-15")
+    ax2 = Figure().add_subplot()
+    assert kp.draw_trace(seed, tr, ax=ax2, upto=3) is ax2
+    ax3 = Figure().add_subplot()
+    assert kp.draw_bits("10.0.10.14/24", ax=ax3) is ax3
+    ax4 = Figure().add_subplot()
+    assert kp.draw_prefix_match(seed.nodes["gatekeeper-11"], "10.0.20.24", ax=ax4) is ax4
+
+
+@pytest.mark.parametrize("upto", [0, 3, 8, 15, 21])
+def test_trace_draws_hops_up_to_upto_and_highlights_it(seed, upto, rc_snapshot):
+    tr = kp.trace(seed, "house-14", "house-24")
+    ax = kp.draw_trace(seed, tr, upto=upto)
+    drawn, current = _hop_numbers(ax)
+    assert drawn == set(range(upto + 1))
+    assert current == {upto}
+    title = ax.get_title()
+    assert title.startswith("house-14 → house-24: delivered")
+    assert f"hop {upto} · {tr.hops[upto].node}" in title
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_whole_trace_has_no_highlight_and_reason_as_subtitle(seed):
+    tr = kp.trace(seed, "house-14", "house-24")
+    ax = kp.draw_trace(seed, tr)
+    drawn, current = _hop_numbers(ax)
+    assert drawn == set(range(len(tr.hops))) and not current
+    assert "came back" in ax.get_title()
+    styles = {p.get_linestyle() for p in ax.patches if type(p).__name__ == "FancyArrowPatch"}
+    assert len(styles) >= 3     # request, reply and ARP legs differ without colour
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_drop_is_marked_with_an_x():
+    net = kp.load_topology("broken-office")
+    tr = kp.trace(net, "pc3", "srv1")
+    ax = kp.draw_trace(net, tr)
+    assert [c for c in ax.collections if c.get_gid() == "drop-marker"]
+    assert any("drop" in t for t in _texts(ax))
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_routing_loop_groups_repeated_trips():
+    net = kp.load_topology("broken-office")
+    tr = kp.trace(net, "pc1", "10.1.3.7")
+    ax = kp.draw_trace(net, tr, upto=40)
+    drawn, current = _hop_numbers(ax)
+    assert drawn == set(range(41)) and current == {40}
+    assert any(re.search(r"×\d+", t) for t in _texts(ax))
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_upto_outside_the_trace_is_refused(seed):
+    tr = kp.trace(seed, "house-14", "house-15")
+    with pytest.raises(ValueError, match="numbered 0 to 9"):
+        kp.draw_trace(seed, tr, ax=Figure().add_subplot(), upto=10)
+
+
+def test_bits_rows_cells_and_prefix(rc_snapshot):
+    ax = kp.draw_bits("10.0.10.14/24", "255.255.255.0", labels=["house 14", "mask"])
+    texts = _texts(ax)
+    assert len([t for t in ax.texts if t.get_gid() == "bit"]) == 64
+    assert {"house 14", "mask", "10.0.10.14/24", "255.255.255.0"} <= set(texts)
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 2 * 8            # the host part of both rows
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0].startswith("network part")
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_bits_explicit_prefixlen_and_bad_values():
+    ax = kp.draw_bits("10.0.10.14", prefixlen=16, ax=Figure().add_subplot())
+    assert len([p for p in ax.patches if p.get_hatch()]) == 16
+    with pytest.raises(TypeError, match="IPv4Address"):
+        kp.draw_bits(42, ax=Figure().add_subplot())
+    with pytest.raises(kp.AddressError):
+        kp.draw_bits("10.0.10.300", ax=Figure().add_subplot())
+    with pytest.raises(ValueError, match="one label per value"):
+        kp.draw_bits("10.0.0.1", labels=["a", "b"], ax=Figure().add_subplot())
+
+
+def test_prefix_match_chooses_the_longest():
+    net = kp.load_topology("longest-prefix")
+    ax = kp.draw_prefix_match(net.nodes["r1"], "10.1.2.10")
+    texts = _texts(ax)
+    assert "chosen: longest match /24" in texts
+    assert "matches, but /16 is shorter" in texts and "matches, but /8 is shorter" in texts
+    assert any(t.startswith("no: differs at bit") for t in texts)
+    assert [p for p in ax.patches if p.get_gid() == "chosen-route"]
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_prefix_match_accepts_a_table_and_reports_no_route():
+    table = kp.RouteTable([kp.Route.parse("10.0.10.0/24 dev eth0")])
+    ax = kp.draw_prefix_match(table, "192.0.2.1", ax=Figure().add_subplot())
+    assert "Network is unreachable" in ax.get_title()
+    with pytest.raises(TypeError, match="RouteTable"):
+        kp.draw_prefix_match("gatekeeper-11", "10.0.20.24")

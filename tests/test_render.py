@@ -1,0 +1,65 @@
+"""HTML views: matched rows marked, changes emphasised, text escaped."""
+
+from __future__ import annotations
+
+import kpath_nb as kp
+from kpath_nb import render
+from kpath_nb.trace import Lookup
+
+
+def _seed_trace():
+    net = kp.load_topology("seed-neighborhoods")
+    return kp.trace(net, "house-14", "house-24")
+
+
+def test_lookup_marks_the_matched_row():
+    lookup = _seed_trace().hops[8].lookups[0]
+    html = render.lookup_html(lookup)
+    assert html.count("▶") == 1
+    marked = html.split("▶")[0].rsplit("<tr>", 1)[1] + html.split("▶")[1].split("</tr>")[0]
+    assert "font-weight:bold" in marked
+    assert lookup.rows[lookup.matched][0] in html.split("▶")[1].split("</tr>")[0]
+
+
+def test_lookup_miss_is_said_in_words():
+    lookup = _seed_trace().hops[0].lookups[1]       # house-14 has no ARP entry yet
+    assert not lookup.hit
+    html = render.lookup_html(lookup)
+    assert "miss" in html and "▶" not in html
+
+
+def test_text_is_escaped():
+    lookup = Lookup("arp", "<script>", "miss", False, ("address",), (("<b>x</b>",),), None)
+    html = render.lookup_html(lookup)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_packet_boxes_outer_to_inner_and_changes():
+    tr = _seed_trace()
+    html = render.packet_html(tr.hops[8].packet, previous=tr.hops[5].packet)
+    assert html.index("Ethernet") < html.index("IPv4") < html.index("ICMP")
+    assert "changed, was 64" in html                # the TTL went down at the gatekeeper
+    assert "changed" not in render.packet_html(tr.hops[8].packet)
+
+
+def test_hop_html_has_header_note_and_lookups():
+    tr = _seed_trace()
+    html = render.hop_html(tr.hops[8], previous=tr.hops[7])
+    assert "hop 8 · gatekeeper-11 · route" in html
+    assert "in eth0 → out eth1" in html
+    assert tr.hops[8].note.split(":")[0] in html
+    assert "▶" in html
+
+
+def test_trace_table_marks_current_row():
+    tr = _seed_trace()
+    html = render.trace_html(tr, current=13)
+    assert html.count("▶") == 1 and html.count("<tr>") == len(tr.hops) + 1
+
+
+def test_show_hop_displays_in_jupyter():
+    tr = _seed_trace()
+    view = kp.show_hop(tr.hops[8])
+    assert "<table" in view._repr_html_()
+    assert repr(view) == str(tr.hops[8])

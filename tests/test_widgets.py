@@ -1,0 +1,75 @@
+"""The explorer, driven without a browser: setting .value runs the observers at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import kpath_nb as kp
+
+
+@pytest.fixture
+def explorer():
+    return kp.explore(kp.load_topology("seed-neighborhoods"), "house-14", "house-24")
+
+
+def test_starts_with_a_trace_and_an_image(explorer):
+    assert explorer.trace.verdict == "delivered"
+    assert explorer.hop.max == explorer.play.max == len(explorer.trace.hops) - 1
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    assert "delivered" in explorer.status.value
+    assert "▶" in explorer.hop_table.value
+
+
+def test_changing_dst_retraces_and_redraws(explorer):
+    before_trace, before_png = explorer.trace, explorer.image.value
+    explorer.hop.value = 5
+    explorer.dst.value = "house-15"
+    assert explorer.trace is not before_trace and explorer.trace.dst == "house-15"
+    assert explorer.hop.value == 0 and explorer.hop.max == len(explorer.trace.hops) - 1
+    assert explorer.image.value != before_png
+
+
+def test_moving_the_slider_redraws_without_retracing(explorer):
+    tr, png, packet = explorer.trace, explorer.image.value, explorer.packet_view.value
+    explorer.hop.value = 8
+    assert explorer.trace is tr
+    assert explorer.image.value != png
+    assert explorer.packet_view.value != packet and "gatekeeper-11" in explorer.packet_view.value
+    assert "▶" in explorer.table_view.value          # the route that matched
+
+
+def test_proto_change(explorer):
+    explorer.proto.value = "tcp"
+    assert explorer.trace.proto == "tcp"
+    explorer.hop.value = explorer.hop.max
+    assert "TCP" in explorer.packet_view.value
+
+
+def test_same_source_and_destination_shows_text(explorer):
+    explorer.dst.value = "house-14"
+    assert explorer.trace is None
+    assert "both the source and the destination" in explorer.status.value
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")     # the plain network instead
+
+
+def test_a_drop_shows_its_reason():
+    ex = kp.explore(kp.load_topology("broken-office"), "pc2", "srv1")
+    assert ex.trace.verdict == "dropped"
+    assert "no route to host" in ex.status.value
+
+
+def test_an_address_nobody_holds_can_be_explored():
+    ex = kp.explore(kp.load_topology("broken-office"), "pc1", "10.1.3.7")
+    assert "10.1.3.7" in ex.dst.options and ex.trace.verdict == "dropped"
+
+
+def test_importing_kpath_nb_loads_no_view_library():
+    code = ("import sys, kpath_nb as kp; kp.load_topology('seed-neighborhoods'); "
+            "bad = [m for m in ('matplotlib', 'ipywidgets', 'IPython') if m in sys.modules]; "
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == ""
