@@ -28,6 +28,7 @@ _BOX = ("display:inline-block;vertical-align:top;margin:2px 4px 2px 0;padding:3p
 _TABLE = "border-collapse:collapse;font-family:monospace;font-size:12px;margin:2px 0"
 _CELL = "padding:1px 6px;border-bottom:1px solid #ddd;text-align:left;white-space:nowrap"
 _MATCHED = "background:#FFF3B0;font-weight:bold"
+_WRAP = "white-space:normal;min-width:24em"
 _CHANGED = "background:#FFF3B0;font-weight:bold"
 
 
@@ -129,8 +130,11 @@ def hop_html(hop: Hop, previous: Hop | None = None) -> str:
     return f"<div>{''.join(parts)}</div>"
 
 
-def trace_html(tr: Trace, current: int | None = None) -> str:
+def trace_html(tr: Trace, current: int | None = None, *, notes: bool = False) -> str:
     """The trace's hop table; row ``current`` marked ▶ and emphasised.
+
+    With ``notes=True`` the table starts with the verdict and gives every hop's
+    one-sentence reason: this is how a trace shows itself in a notebook.
 
     Examples
     --------
@@ -138,17 +142,26 @@ def trace_html(tr: Trace, current: int | None = None) -> str:
     >>> net = kp.load_topology("two-hosts")
     >>> trace_html(kp.trace(net, "h1", "h2"), current=2).count("▶")
     1
+    >>> "delivered" in trace_html(kp.trace(net, "h1", "h2"), notes=True)
+    True
     """
-    head = "".join(f"<th style='{_CELL}'>{c}</th>" for c in
-                   ("", "hop", "leg", "node", "action", "in → out", "packet"))
+    columns = ("", "hop", "leg", "node", "action", "in → out", "packet") + (
+        ("why",) if notes else ())
+    head = "".join(f"<th style='{_CELL}'>{c}</th>" for c in columns)
     rows = []
     for hop in tr.hops:
         style = f"{_CELL};{_MATCHED}" if hop.index == current else _CELL
         cells = ("▶" if hop.index == current else "", hop.index, hop.direction, hop.node,
-                 hop.action, " → ".join(_ports(hop)), hop.packet.summary())
-        rows.append("<tr>" + "".join(f"<td style='{style}'>{_text(c)}</td>" for c in cells)
-                    + "</tr>")
-    return f"<table style='{_TABLE}'><tr>{head}</tr>{''.join(rows)}</table>"
+                 hop.action, " → ".join(_ports(hop)), hop.packet.summary()) + (
+                     (hop.note,) if notes else ())
+        wraps = [style] * (len(cells) - 1) + [f"{style};{_WRAP}" if notes else style]
+        rows.append("<tr>" + "".join(f"<td style='{st}'>{_text(c)}</td>"
+                                     for st, c in zip(wraps, cells)) + "</tr>")
+    table = f"<table style='{_TABLE}'><tr>{head}</tr>{''.join(rows)}</table>"
+    if not notes:
+        return table
+    return (f"<p><b>{_text(tr.src)} → {_text(tr.dst)} ({_text(tr.proto)}): "
+            f"{_text(tr.verdict)}</b>, {_text(tr.reason)}</p>{table}")
 
 
 class HopView:

@@ -209,6 +209,12 @@ class Trace:
             } for h in self.hops]
         ).set_index("hop")
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a trace as its verdict and full hop table (no column cut short)."""
+        from .render import trace_html
+
+        return trace_html(self, notes=True)
+
     def __str__(self) -> str:
         lines = [f"{self.src} -> {self.dst} ({self.proto}): {self.verdict}, {self.reason}"]
         lines.extend(str(h) for h in self.hops)
