@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .packet import Packet
+from .packet import Ethernet, IPv4, Packet
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -208,6 +208,40 @@ class Trace:
                 "note": h.note,
             } for h in self.hops]
         ).set_index("hop")
+
+    def on_the_wire(self) -> "pandas.DataFrame":
+        """One row per hop that puts the IP packet on a wire, with the segment it crosses.
+
+        The table that shows what routers change and what they keep: each segment has its
+        own Ethernet addresses (the two doors at its ends) while the IP addresses stay and
+        the TTL falls by one per router.
+
+        Examples
+        --------
+        >>> import kpath_nb as kp
+        >>> tr = kp.trace(kp.load_topology("seed-neighborhoods"), "house-14", "house-24")
+        >>> wire = tr.on_the_wire()
+        >>> list(wire["segment"][wire.leg == "request"])
+        ['house-14:eth0 → gatekeeper-11:eth0', 'gatekeeper-11:eth1 → gatekeeper-21:eth1', 'gatekeeper-21:eth0 → house-24:eth0']
+        >>> list(wire.ttl)
+        [64, 63, 62, 64, 63, 62]
+        """
+        import pandas as pd
+
+        rows = []
+        for hop in self.hops:
+            if hop.action not in ("send", "route"):
+                continue
+            receiver = next((h for h in self.hops[hop.index + 1:]
+                             if h.action not in ("switch", "flood")), None)
+            far = f"{receiver.node}:{receiver.in_iface}" if receiver else "?"
+            eth, ip = hop.packet[Ethernet], hop.packet[IPv4]
+            rows.append({"hop": hop.index, "leg": hop.direction, "node": hop.node,
+                         "segment": f"{hop.node}:{hop.out_iface} → {far}",
+                         "eth src": str(eth.src), "eth dst": str(eth.dst),
+                         "ip src": str(ip.src), "ip dst": str(ip.dst), "ttl": ip.ttl})
+        return pd.DataFrame(rows, columns=["hop", "leg", "node", "segment", "eth src", "eth dst",
+                                           "ip src", "ip dst", "ttl"]).set_index("hop")
 
     def _repr_html_(self) -> str:
         """Jupyter shows a trace as its verdict and full hop table (no column cut short)."""

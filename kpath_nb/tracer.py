@@ -256,7 +256,7 @@ class _Journey:
                         f"ARP unresolved: nobody answered who-has {next_hop} on {out.name} "
                         f"({where}), so {ip.dst} is unreachable (Linux gives up after 3 tries: "
                         f"'Destination Host Unreachable')")
-                lookups = []
+                lookups = [route_lookup]
                 learned = (Learned(node.name, "arp", str(next_hop), f"{mac} dev {out.name}"),)
                 entry = arp.get(next_hop)
             lookups.append(_arp_lookup(arp, next_hop))

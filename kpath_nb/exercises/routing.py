@@ -1,0 +1,537 @@
+"""Checks for the exercises of notebook 03, routing between subnets.
+
+Every check works the right answer out from the network it is given (the
+routing tables, or a fresh trace), so no answer key is written down anywhere, and
+returns a :class:`~kpath_nb.exercises.Feedback`. Answers are accepted in the
+forms a learner would write them: an address as text or as an
+:mod:`ipaddress` object, a route by its prefix or as ``ip route`` prints it, a
+list of routers as a list or as ``"r1, r2"``. Nothing a learner types makes a
+check raise; an answer it cannot read is simply not right.
+
+Examples
+--------
+>>> import kpath_nb as kp
+>>> from kpath_nb.exercises import routing
+>>> net = kp.load_topology("seed-neighborhoods")
+>>> bool(routing.check_next_hop(net, "house-14", "house-24", "10.0.10.11"))
+True
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+
+from ..addr import MacAddress, parse_address, parse_network
+from ..errors import KpathError
+from ..packet import ARP, Ethernet, IPv4
+from ..tables import Route
+from ..topology import Host, Switch, Topology
+from ..trace import Hop, Trace
+from ..tracer import trace
+from . import Feedback, judge, unanswered
+
+__all__ = [
+    "DIAGNOSES",
+    "check_next_hop",
+    "check_route_choice",
+    "check_ttl_at_arrival",
+    "check_routers_crossed",
+    "check_mac_on_segment",
+    "check_diagnosis",
+]
+
+DIAGNOSES = ("delivered", "no route", "interface down", "wrong mask", "wrong gateway",
+             "arp unresolved", "ttl exceeded", "routing loop")
+"""The words :func:`check_diagnosis` accepts, one per way a trace can end."""
+
+_SYNONYMS = {
+    "ok": "delivered", "works": "delivered", "nothing wrong": "delivered", "none": "delivered",
+    "no route to host": "no route", "missing route": "no route", "no default route": "no route",
+    "missing default route": "no route", "network unreachable": "no route",
+    "down": "interface down", "link down": "interface down", "interface is down": "interface down",
+    "wrong netmask": "wrong mask", "wrong subnet mask": "wrong mask", "bad mask": "wrong mask",
+    "mask": "wrong mask",
+    "bad gateway": "wrong gateway", "wrong default gateway": "wrong gateway",
+    "arp": "arp unresolved", "arp failure": "arp unresolved", "arp failed": "arp unresolved",
+    "no arp reply": "arp unresolved", "destination host unreachable": "arp unresolved",
+    "ttl": "ttl exceeded", "time exceeded": "ttl exceeded", "ttl expired": "ttl exceeded",
+    "loop": "routing loop",
+}
+
+_NOT_READ = object()
+"""Stands for an answer that could not be read, so it never equals an expected value."""
+
+
+# -- reading answers ----------------------------------------------------------
+
+
+def _text(answer: object) -> str:
+    """The answer as stripped text; an object that cannot even be printed gives ``""``."""
+    try:
+        return str(answer).strip()
+    except Exception:  # a learner's object with a broken __str__ must not stop the check
+        return ""
+
+
+def _address(answer: object) -> object:
+    """An answer naming an IPv4 address: text, an ipaddress object, or ``a.b.c.d/len``."""
+    if isinstance(answer, IPv4Interface):  # a subclass of IPv4Address: check it first
+        return answer.ip
+    if isinstance(answer, IPv4Address):
+        return answer
+    try:
+        return parse_address(_text(answer).split("/")[0])
+    except KpathError:
+        return _NOT_READ
+
+
+def _says_no_route(answer: object) -> bool:
+    """True for answers that say the packet has nowhere to go."""
+    return _word(answer, {"none": "no route", "nowhere": "no route", "drop": "no route",
+                          "dropped": "no route", "no route to host": "no route"},
+                 ("no route",)) == "no route"
+
+
+def _prefix(answer: object) -> object:
+    """An answer naming a route: its prefix, ``default``, a Route or an ``ip route`` line."""
+    if isinstance(answer, Route):
+        return answer.network
+    if isinstance(answer, IPv4Network):
+        return answer
+    words = _text(answer).lower().split()
+    if not words:
+        return _NOT_READ
+    try:
+        return parse_network("0.0.0.0/0" if words[0] == "default" else words[0])
+    except KpathError:
+        return _NOT_READ
+
+
+def _whole_number(answer: object) -> object:
+    """An integer answer given as an int, a whole float or digits in text."""
+    if isinstance(answer, bool):
+        return _NOT_READ
+    if isinstance(answer, int):
+        return answer
+    if isinstance(answer, float) and answer.is_integer():
+        return int(answer)
+    if isinstance(answer, str) and re.fullmatch(r"\s*\d+\s*", answer):
+        return int(answer)
+    return _NOT_READ
+
+
+def _names(answer: object) -> object:
+    """A list of node names: a list or tuple, or text like ``"r1, r2"`` or ``"r1 -> r2"``."""
+    if isinstance(answer, str):
+        items = [w for w in re.split(r"\s*(?:,|;|->|→|>|\s)\s*", answer.strip()) if w]
+    elif isinstance(answer, (list, tuple)):
+        items = list(answer)
+    else:
+        return _NOT_READ
+    if not all(isinstance(i, str) for i in items):
+        return _NOT_READ
+    return tuple(i.strip().lower() for i in items)
+
+
+def _mac(answer: object) -> object:
+    """A MAC address as text (``:`` or ``-`` separated, any case) or a MacAddress."""
+    if isinstance(answer, MacAddress):
+        return answer
+    try:
+        return MacAddress.parse(_text(answer))
+    except KpathError:
+        return _NOT_READ
+
+
+def _word(answer: object, vocabulary: dict[str, str], allowed: tuple[str, ...]) -> object:
+    if not isinstance(answer, str):
+        return _NOT_READ
+    text = " ".join(answer.strip().lower().replace("_", " ").replace("-", " ").split())
+    text = vocabulary.get(text, text)
+    return text if text in allowed else _NOT_READ
+
+
+def _outcome(exercise: str, answer: object, read: object, expected: object, praise: str,
+             hint: str, form: str) -> Feedback:
+    """Judge a read answer; blank answers stay unanswered, unreadable ones are wrong.
+
+    ``form`` says how to write an answer, for answers that could not be read.
+    """
+    if unanswered(answer):
+        return judge(exercise, answer, expected, praise, hint)
+    if read is _NOT_READ:
+        return Feedback(exercise, "incorrect", f"not quite: write the answer as {form}.", hint)
+    return judge(exercise, read, expected, praise, hint)
+
+
+def _destination(net: Topology, destination: str) -> IPv4Address:
+    """A node's address, or any IPv4 address (even one nobody holds)."""
+    text = str(destination).strip()
+    if text in net.nodes:
+        return net.resolve(text)[1]
+    return parse_address(text)
+
+
+# -- the checks ---------------------------------------------------------------
+
+
+def check_next_hop(net: Topology, node: str, destination: str, answer: object) -> Feedback:
+    """Check which IP address ``node`` sends a packet for ``destination`` to.
+
+    The next hop is the gateway named by the route longest-prefix match picks,
+    or the destination itself when that route is a connected one (no ``via``).
+
+    Parameters
+    ----------
+    net : Topology
+    node : str
+        The sender (a host or router name).
+    destination : str
+        A node name or an IPv4 address.
+    answer : object
+        An address (``"10.0.10.11"``, an :class:`~ipaddress.IPv4Address`,
+        ``"10.0.10.11/24"``), the name of the node that holds it, or
+        ``"no route"`` when nothing in the table covers the destination.
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("seed-neighborhoods")
+    >>> check_next_hop(net, "house-14", "house-15", "10.0.10.15").status
+    'correct'
+    >>> check_next_hop(net, "house-14", "house-24", "10.0.20.24").status
+    'incorrect'
+    >>> check_next_hop(net, "house-14", "house-24", ...).status
+    'unanswered'
+    """
+    sender = net.nodes[node]
+    dst = _destination(net, destination)
+    route = sender.routing_table().lookup(dst)
+    exercise = f"next hop from {node} to {destination}"
+    hint = (f"Does {node} have a connected route that covers the destination? If not, the "
+            f"route it picks in {node}.routing_table() names a gateway after 'via'.")
+    form = "an IPv4 address in quotes, like \"192.0.2.1\" (or \"no route\")"
+    expected: object = "no route" if route is None else (route.via or dst)
+    read = "no route" if _says_no_route(answer) else _address(answer)
+    if read is _NOT_READ and isinstance(answer, str) and answer.strip() in net.nodes:
+        owner = net.owner(expected) if route is not None else None
+        read = expected if owner and owner[0] == answer.strip() else answer.strip()
+    if route is None:
+        return _outcome(exercise, answer, read, expected,
+                        f"{node} has no route at all that covers {dst}, so it sends it nowhere.",
+                        hint, form)
+    if route.via is None:
+        praise = (f"{dst} is inside {node}'s own subnet {route.network}, so {node} sends "
+                  f"straight to it; no router is involved.")
+    else:
+        praise = (f"{dst} is not on {node}'s own subnet, so the route "
+                  f"'{route}' wins and {node} hands the packet to {route.via}. "
+                  f"The IP header still says {dst}; only the frame goes to the gateway.")
+    return _outcome(exercise, answer, read, expected, praise, hint, form)
+
+
+def check_route_choice(net: Topology, node: str, destination: str, answer: object) -> Feedback:
+    """Check which route of ``node``'s table longest-prefix match picks for ``destination``.
+
+    Parameters
+    ----------
+    net : Topology
+    node : str
+        A host or router.
+    destination : str
+        A node name or an IPv4 address.
+    answer : object
+        The route's prefix (``"10.1.0.0/16"``, ``"default"``), the whole line as
+        ``ip route`` prints it, a :class:`~kpath_nb.tables.Route` or an
+        :class:`~ipaddress.IPv4Network`.
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("longest-prefix")
+    >>> check_route_choice(net, "r1", "10.1.9.10", "10.1.0.0/16").status
+    'correct'
+    >>> check_route_choice(net, "r1", "10.1.9.10", "10.1.0.0/16 via 172.16.3.2 dev eth2").status
+    'correct'
+    >>> check_route_choice(net, "r1", "10.1.9.10", "10.0.0.0/8").status
+    'incorrect'
+    """
+    table = net.nodes[node].routing_table()
+    dst = _destination(net, destination)
+    route = table.lookup(dst)
+    expected = route.network if route is not None else "no route"
+    read = "no route" if _says_no_route(answer) else _prefix(answer)
+    covering = len(table.candidates(dst))
+    praise = ("No route covers it, so the packet cannot leave." if route is None else
+              f"{covering} route{'s' if covering != 1 else ''} cover{'' if covering != 1 else 's'}"
+              f" {dst}; '{route}' has the longest prefix (/{route.network.prefixlen}), so it wins.")
+    hint = ("Write the destination in binary (kp.to_binary) and keep only the routes whose "
+            "prefix bits all agree with it (routing_table().explain); of those, the one with "
+            "the most prefix bits wins.")
+    return _outcome(f"route {node} picks for {destination}", answer, read, expected, praise,
+                    hint, "the route's prefix in quotes, like \"192.0.2.0/24\" or \"default\"")
+
+
+def check_ttl_at_arrival(net: Topology, src: str, dst: str, answer: object, *,
+                         ttl: int = 64) -> Feedback:
+    """Check the TTL in the IPv4 header when the packet from ``src`` reaches ``dst``.
+
+    Parameters
+    ----------
+    net : Topology
+    src, dst : str
+        Endpoints, as :func:`~kpath_nb.trace` takes them.
+    answer : object
+        A whole number (``60``, ``"60"``), or ``"dropped"`` if the packet never arrives.
+    ttl : int
+        The TTL the sender starts with (Linux uses 64).
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("router-chain")
+    >>> check_ttl_at_arrival(net, "h1", "h2", 60).status
+    'correct'
+    >>> check_ttl_at_arrival(net, "h1", "h2", "64").status
+    'incorrect'
+    >>> check_ttl_at_arrival(net, "h1", "h2", "dropped", ttl=3).status
+    'correct'
+    """
+    tr = trace(net, src, dst, reply=False, ttl=ttl)
+    arrival = tr.request_hops[-1]
+    exercise = f"TTL when {src}'s packet reaches {dst}"
+    hint = ("Start from the TTL the sender writes. Every router that forwards the packet "
+            "takes one off (and discards it rather than send it on with TTL 0); switches "
+            "leave it alone. Count the routers on the way.")
+    form = "a whole number, or \"dropped\" if it never arrives"
+    read = _word(answer, {"drop": "dropped", "never": "dropped", "never arrives": "dropped",
+                          "it never arrives": "dropped", "ttl exceeded": "dropped"},
+                 ("dropped",))
+    if read is _NOT_READ:
+        read = _whole_number(answer)
+    if not tr.delivered:
+        if read == 0:
+            read = "dropped"
+        return _outcome(exercise, answer, read, "dropped",
+                        f"It never arrives: {tr.reason}.", hint, form)
+    crossed = tr.routers_crossed()
+    arrived = arrival.packet[IPv4].ttl
+    praise = (f"{len(crossed)} router{'s' if len(crossed) != 1 else ''} "
+              f"({', '.join(crossed) or 'none'}) each took one off {ttl}: it arrives with "
+              f"{arrived}.")
+    return _outcome(exercise, answer, read, arrived, praise, hint, form)
+
+
+def check_routers_crossed(net: Topology, src: str, dst: str, answer: object, *,
+                          direction: str = "request") -> Feedback:
+    """Check the routers that forward the packet from ``src`` to ``dst``, in order.
+
+    Parameters
+    ----------
+    net : Topology
+    src, dst : str
+        Endpoints, as :func:`~kpath_nb.trace` takes them.
+    answer : object
+        Router names in the order the packet meets them: a list, or text such as
+        ``"r1, r3"`` or ``"r1 -> r3"``. An empty list means no router at all.
+    direction : {"request", "reply"}
+        Which leg: the request, or the answer on its way back.
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("longest-prefix")
+    >>> check_routers_crossed(net, "h1", "h3", ["r1", "r3"]).status
+    'correct'
+    >>> check_routers_crossed(net, "h1", "h3", "r1 -> r3").status
+    'correct'
+    >>> check_routers_crossed(net, "h1", "h3", ["r3", "r1"]).status
+    'incorrect'
+    """
+    tr = trace(net, src, dst, reply=direction == "reply")
+    expected = tuple(name.lower() for name in tr.routers_crossed(direction))
+    exercise = f"routers from {src} to {dst}" + ("" if direction == "request" else " and back")
+    what = "The packet" if direction == "request" else "The answer"
+    path = ", then ".join(tr.routers_crossed(direction)) or "no router at all"
+    ending = "" if tr.delivered else f" ({tr.reason})"
+    praise = f"{what} crosses {path}{ending}."
+    hint = ("Follow the routing tables one router at a time: which gateway does the sender "
+            "use, and where does each router's winning route send the packet next? Order "
+            "matters; list only routers, not switches.")
+    return _outcome(exercise, answer, _names(answer), expected, praise, hint,
+                    "a list of router names in order, like [\"ra\", \"rb\"] ([] for none)")
+
+
+def _data_hop_from(tr: Trace, sender: str) -> Hop:
+    """The first hop of the request where ``sender`` puts the IP packet on a wire."""
+    for hop in tr.request_hops:
+        if hop.node == sender and hop.action in ("send", "route") and hop.packet.get(IPv4):
+            return hop
+    senders = ", ".join(h.node for h in tr.request_hops if h.action in ("send", "route"))
+    raise KpathError(f"{sender} never sends the request on in this trace; the nodes that do "
+                     f"are {senders or 'none'}")
+
+
+def check_mac_on_segment(net: Topology, src: str, dst: str, sender: str, answer: object
+                         ) -> Feedback:
+    """Check the destination MAC of the frame ``sender`` puts on the wire for ``src`` → ``dst``.
+
+    Parameters
+    ----------
+    net : Topology
+    src, dst : str
+        Endpoints of the request, as :func:`~kpath_nb.trace` takes them.
+    sender : str
+        A node on the way (the source or a router) that sends the request on.
+    answer : object
+        A MAC address as text (``:`` or ``-`` between pairs, any case) or a
+        :class:`~kpath_nb.addr.MacAddress`.
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("seed-neighborhoods")
+    >>> door_201 = net.nodes["gatekeeper-21"].interfaces["eth1"].mac
+    >>> check_mac_on_segment(net, "house-14", "house-24", "gatekeeper-11", door_201).status
+    'correct'
+    >>> broadcast = "ff:ff:ff:ff:ff:ff"
+    >>> check_mac_on_segment(net, "house-14", "house-24", "gatekeeper-11", broadcast).status
+    'incorrect'
+    """
+    tr = trace(net, src, dst, reply=False)
+    hop = _data_hop_from(tr, sender)
+    expected = hop.packet[Ethernet].dst
+    owner = next(((n, i.name) for n, node in net.nodes.items()
+                  for i in node.interfaces.values() if i.mac == expected), None)
+    door = f"{owner[0]} {owner[1]}" if owner else "the next door"
+    praise = (f"{sender} sends the frame to {door} ({expected}), the next door on this "
+              f"segment; the IP header still names {hop.packet[IPv4].dst}.")
+    hint = (f"A frame only crosses one segment. Which door on {sender}'s {hop.out_iface} "
+            f"segment does the packet go to next, and what serial number (MAC) is on it? "
+            f"The door of the final destination is only right on the last segment.")
+    return _outcome(f"destination MAC of the frame {sender} sends", answer, _mac(answer),
+                    expected, praise, hint, "six hex pairs in quotes, like \"02:00:00:00:00:01\"")
+
+
+def _failed_arp(tr: Trace, drop: Hop) -> IPv4Address | None:
+    """The address an unanswered ARP request asked for just before ``drop``, if any."""
+    for hop in reversed(tr.hops[:drop.index]):
+        if hop.action in ("flood", "switch") and hop.direction == drop.direction:
+            continue
+        arp = hop.packet.get(ARP)
+        if hop.action == "arp" and hop.node == drop.node and arp and arp.op == ARP.REQUEST:
+            return arp.target_ip
+        return None
+    return None
+
+
+def _diagnose(net: Topology, tr: Trace) -> str:
+    """One word from :data:`DIAGNOSES` for how ``tr`` ended, read from its last hop.
+
+    Raises
+    ------
+    KpathError
+        When the trace ends in a way none of the words describes.
+    """
+    if tr.delivered:
+        return "delivered"
+    drop = tr.hops[-1]
+    node = net.nodes[drop.node]
+    ip = drop.packet[IPv4]
+    if any(lk.table == "route" and not lk.hit for lk in drop.lookups):
+        down = any(not i.up for i in node.interfaces.values())
+        return "interface down" if down else "no route"
+    target = _failed_arp(tr, drop)
+    if target is not None:
+        owner = net.owner(target)
+        if owner and not net.nodes[owner[0]].interfaces[owner[1]].up:
+            return "interface down"
+        if target != ip.dst:
+            return "wrong gateway"
+        out = node.routing_table().lookup(target)
+        switch = net.segment_switch(drop.node, out.dev) if out else None
+        segment = net.segment_of(drop.node, out.dev) if out else []
+        if owner and owner not in segment:
+            return "wrong mask"
+        if isinstance(switch, Switch) and switch.subnet and target not in switch.subnet:
+            return "wrong mask"
+        return "arp unresolved"
+    if isinstance(node, Host) and node.forwards and ip.ttl <= 1:
+        crossed = tr.routers_crossed(drop.direction)
+        return "routing loop" if len(set(crossed)) < len(crossed) else "ttl exceeded"
+    raise KpathError(f"the trace from {tr.src} to {tr.dst} ends in a way check_diagnosis has "
+                     f"no word for ({tr.reason}); pick a pair whose trace ends in one of: "
+                     f"{', '.join(DIAGNOSES)}")
+
+
+def check_diagnosis(net: Topology, src: str, dst: str, answer: object, *,
+                    ttl: int = 64) -> Feedback:
+    """Check what went wrong between ``src`` and ``dst``, in one of the words of :data:`DIAGNOSES`.
+
+    The expected word is read from the trace's last hop: a route lookup that
+    missed (``"no route"``, or ``"interface down"`` when a down interface took
+    its connected route with it), an ARP request nobody answered (``"wrong
+    gateway"`` when it asked for a gateway, ``"wrong mask"`` when the sender
+    took a host on another segment for a neighbour, ``"interface down"`` when
+    the address belongs to a door that is down, else ``"arp unresolved"``), or
+    a TTL run out (``"routing loop"`` when routers repeat, else ``"ttl exceeded"``).
+    A trace that arrived (and came back) is ``"delivered"``.
+
+    Parameters
+    ----------
+    net : Topology
+    src, dst : str
+        Endpoints, as :func:`~kpath_nb.trace` takes them (the reply is traced too).
+    answer : str
+        One of :data:`DIAGNOSES` (a few synonyms such as ``"loop"`` or ``"no
+        route to host"`` are accepted; case, ``-`` and ``_`` do not matter).
+    ttl : int
+        The TTL the sender starts with (Linux uses 64).
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> net = kp.load_topology("broken-office")
+    >>> check_diagnosis(net, "pc2", "srv1", "no route").status
+    'correct'
+    >>> check_diagnosis(net, "pc1", "10.1.3.7", "Routing loop").status
+    'correct'
+    >>> check_diagnosis(net, "pc1", "srv1", "wrong mask").status
+    'incorrect'
+    """
+    tr = trace(net, src, dst, ttl=ttl)
+    expected = _diagnose(net, tr)
+    read = _word(answer, _SYNONYMS, DIAGNOSES)
+    where = "" if tr.delivered else f" The trace ends at {tr.hops[-1].node}: {tr.reason}."
+    praise = f"Yes: {expected}.{where}"
+    hint = ("Trace it and read where it ends and why (the reason, the last hop's note), on "
+            "both legs. Then ask what is misconfigured: a missing route, a mask, an interface, "
+            "a gateway, or routes that point at each other? Answer with one of: "
+            + ", ".join(DIAGNOSES) + ".")
+    return _outcome(f"what goes wrong from {src} to {dst}", answer, read, expected, praise, hint,
+                    "one of the words listed in the hint")
