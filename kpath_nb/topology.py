@@ -18,6 +18,7 @@ connected subnet, an unknown interface in a link, a loop of switches.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Iterable, Mapping
@@ -305,6 +306,20 @@ class Topology:
         target.interface(iface).up = up
         if not up and isinstance(target, Host):
             target.static_routes = [r for r in target.static_routes if r.dev != iface]
+
+    def copy(self) -> "Topology":
+        """An independent copy: tracing with ``learn=True`` on it leaves this one as it was.
+
+        Examples
+        --------
+        >>> net = Topology()
+        >>> net.add_host("h1", ip="10.0.0.1/24")
+        >>> twin = net.copy()
+        >>> twin.set_interface_state("h1", "eth0", False)
+        >>> net.nodes["h1"].interfaces["eth0"].up
+        True
+        """
+        return copy.deepcopy(self)
 
     # -- reading ------------------------------------------------------------------
 
