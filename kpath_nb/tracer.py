@@ -106,7 +106,8 @@ def trace(net: Topology, src: str, dst: str, proto: str = "icmp", *, dport: int 
         if back.delivered:
             reason = f"{_what(first)} delivered to {dst_ip}, and its {_what(answer)} came back"
         else:
-            reason = f"the {_what(answer)} was dropped: {back.reason}"
+            reason = (f"{_what(first)} arrived, but its {_what(answer)} was dropped at "
+                      f"{back.node} — {back.reason}")
         verdict, cause = ("delivered", None) if back.delivered else ("dropped", back.cause)
     elif outcome.delivered:
         verdict, reason, cause = "delivered", f"{_what(first)} delivered to {dst_ip}", None
@@ -235,8 +236,8 @@ class _Journey:
             route = table.lookup(ip.dst)
             route_lookup = _route_lookup(table, ip.dst, route)
             if route is None:
-                return self.drop(node.name, in_iface, packet, "no-route", _no_route_reason(node, ip),
-                                 (route_lookup,))
+                return self.drop(node.name, in_iface, packet, "no-route",
+                                 _no_route_reason(node, ip), (route_lookup,))
             out = node.interfaces[route.dev]
             if in_iface is None and pick_source:
                 packet = packet.replace(IPv4, src=route.src or _address_of(node, out.name))
@@ -254,8 +255,8 @@ class _Journey:
                     return self.drop(
                         node.name, in_iface, packet, "arp-unresolved",
                         f"ARP unresolved: nobody answered who-has {next_hop} on {out.name} "
-                        f"({where}), so {ip.dst} is unreachable (Linux gives up after 3 tries: "
-                        f"'Destination Host Unreachable')")
+                        f"({where}), so {ip.dst} is unreachable (Linux gives up after 3 tries "
+                        f"and reports 'Destination Host Unreachable')")
                 lookups = [route_lookup]
                 learned = (Learned(node.name, "arp", str(next_hop), f"{mac} dev {out.name}"),)
                 entry = arp.get(next_hop)
