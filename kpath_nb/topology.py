@@ -100,9 +100,13 @@ class Host(Node):
         return any(a.ip == ip for a in self.addresses())
 
     def connected_routes(self) -> list[Route]:
-        """One ``proto kernel scope link`` route per address on an interface that is up."""
+        """One ``proto kernel scope link`` route per address on an interface that is up.
+
+        A /32 address makes no such route, as in Linux: it names one address, no subnet.
+        """
         return [Route(i.ip.network, i.name, None, 0, "kernel", i.ip.ip)
-                for i in self.interfaces.values() if i.ip is not None and i.up]
+                for i in self.interfaces.values()
+                if i.ip is not None and i.up and i.ip.network.prefixlen < 32]
 
     def routing_table(self) -> RouteTable:
         """Connected routes plus static routes whose interface is up: what ``ip route`` shows."""

@@ -19,12 +19,12 @@ Examples
 
 from __future__ import annotations
 
-import operator
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
 from ..addr import broadcast_address, network_address, parse_interface, same_subnet, to_binary
 from ..topology import Host, Topology
 from . import Feedback, judge, unanswered
+from .answers import UNREADABLE, address, address_and_prefix, squeeze, whole_number, word, yes_no
 
 __all__ = [
     "check_mask",
@@ -37,64 +37,8 @@ __all__ = [
 
 _ADDRESS_FORM = ("Write an IPv4 address as four whole numbers from 0 to 255 separated by dots "
                  "(a quoted string), or as an ipaddress.IPv4Address.")
-_YES = {"yes", "y", "true", "same", "same subnet"}
-_NO = {"no", "n", "false", "different", "different subnet", "not same"}
-_DIRECT = {"direct", "directly", "straight", "on-link", "onlink", "on link"}
-
-
-class _Unreadable:
-    """Stands for an answer that could not be read; equal to nothing."""
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-_UNREADABLE = _Unreadable()
-
-
-def _squeeze(text: str) -> str:
-    """Text without any whitespace: ``" 10. 0.10.0 "`` becomes ``"10.0.10.0"``."""
-    return "".join(text.split())
-
-
-def _as_int(answer: object) -> int | None:
-    """A whole number from an int, a whole float or a digit string; None otherwise."""
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, float):
-        return int(answer) if answer.is_integer() else None
-    if isinstance(answer, str):
-        text = _squeeze(answer).replace("_", "")
-        return int(text) if text.isdecimal() else None
-    try:
-        return operator.index(answer)  # int, numpy integers
-    except TypeError:
-        return None
-
-
-def _as_address(answer: object) -> tuple[IPv4Address, int | None] | None:
-    """Read an address, maybe with a prefix length; None when it is not one."""
-    if isinstance(answer, IPv4Interface):  # before IPv4Address: it is a subclass
-        return answer.ip, answer.network.prefixlen
-    if isinstance(answer, IPv4Address):
-        return answer, None
-    if isinstance(answer, IPv4Network):
-        return answer.network_address, answer.prefixlen
-    if isinstance(answer, str):
-        text = _squeeze(answer)
-        try:
-            if "/" in text:
-                iface = IPv4Interface(text)
-                return iface.ip, iface.network.prefixlen
-            return IPv4Address(text), None
-        except ValueError:
-            return None
-    number = _as_int(answer)
-    if number is not None and 0 <= number < 1 << 32:
-        return IPv4Address(number), None
-    return None
+_NEXT_HOP_WORDS = {"directly": "direct", "straight": "direct", "on link": "direct",
+                   "onlink": "direct", "none": "no route", "unreachable": "no route"}
 
 
 def _check_address(exercise: str, question: str, answer: object, expected: IPv4Address,
@@ -102,16 +46,16 @@ def _check_address(exercise: str, question: str, answer: object, expected: IPv4A
     """Judge an answer that should be one address of the subnet in ``question``."""
     if unanswered(answer):
         return judge(exercise, answer, expected, praise, hint)
-    read = _as_address(answer)
-    if read is None:
-        return judge(exercise, _UNREADABLE, expected, praise, _ADDRESS_FORM)
-    address, prefixlen = read
+    read = address_and_prefix(answer)
+    if read is UNREADABLE:
+        return judge(exercise, UNREADABLE, expected, praise, _ADDRESS_FORM)
+    given, prefixlen = read
     asked = parse_interface(question).network.prefixlen
     if prefixlen is not None and prefixlen != asked:
-        return judge(exercise, _UNREADABLE, expected, praise,
+        return judge(exercise, UNREADABLE, expected, praise,
                      f"You wrote /{prefixlen}, but the question's mask is /{asked}; "
                      f"keep that mask, or write the address alone.")
-    return judge(exercise, address, expected, praise, hint)
+    return judge(exercise, given, expected, praise, hint)
 
 
 def check_mask(prefixlen: int, answer: object) -> Feedback:
@@ -150,17 +94,17 @@ def check_mask(prefixlen: int, answer: object) -> Feedback:
             f"of 8 bits as a number from 0 to 255.")
     if unanswered(answer):
         return judge(exercise, answer, expected, praise, hint)
-    number = _as_int(answer.lstrip().lstrip("/") if isinstance(answer, str) else answer)
-    if number is not None and 0 <= number <= 32:
-        return judge(exercise, _UNREADABLE, expected, praise,
+    number = whole_number(answer.lstrip().lstrip("/") if isinstance(answer, str) else answer)
+    if isinstance(number, int) and 0 <= number <= 32:
+        return judge(exercise, UNREADABLE, expected, praise,
                      "That is the prefix length itself; the question asks for the same mask "
                      "written as four numbers separated by dots.")
-    if isinstance(answer, str) and set(_squeeze(answer)) <= {"0", "1", "."} \
-            and len(_squeeze(answer).replace(".", "")) == 32:
-        answer = int(_squeeze(answer).replace(".", ""), 2)
-    read = _as_address(answer)
-    if read is None or read[1] is not None:
-        return judge(exercise, _UNREADABLE, expected, praise,
+    bits = squeeze(answer).replace(".", "") if isinstance(answer, str) else ""
+    if len(bits) == 32 and set(squeeze(answer)) <= {"0", "1", "."}:
+        answer = int(bits, 2)
+    read = address_and_prefix(answer)
+    if read is UNREADABLE or read[1] is not None:
+        return judge(exercise, UNREADABLE, expected, praise,
                      "Write the netmask as four whole numbers from 0 to 255 separated by dots, "
                      "in quotes.")
     return judge(exercise, read[0], expected, praise, hint)
@@ -289,9 +233,9 @@ def check_host_count(prefixlen: int, answer: object) -> Feedback:
     exercise = f"usable hosts in a /{prefixlen}"
     if unanswered(answer):
         return judge(exercise, answer, expected, praise, hint)
-    number = _as_int(answer)
-    if number is None:
-        return judge(exercise, _UNREADABLE, expected, praise,
+    number = whole_number(answer)
+    if number is UNREADABLE:
+        return judge(exercise, UNREADABLE, expected, praise,
                      "Answer with a whole number, such as 10 or \"10\".")
     return judge(exercise, number, expected, praise, hint)
 
@@ -336,13 +280,9 @@ def check_same_subnet(a: str, b: str, answer: object) -> Feedback:
             f"network addresses you get.")
     if unanswered(answer):
         return judge(exercise, answer, expected, praise, hint)
-    if isinstance(answer, bool):
-        read = answer
-    elif isinstance(answer, str) and " ".join(answer.lower().split()) in _YES | _NO:
-        read = " ".join(answer.lower().split()) in _YES
-    else:
-        return judge(exercise, _UNREADABLE, expected, praise,
-                     "Answer True or False (or \"yes\" or \"no\").")
+    read = yes_no(answer)
+    if read is UNREADABLE:
+        hint = "Answer True or False (or \"yes\" or \"no\")."
     return judge(exercise, read, expected, praise, hint)
 
 
@@ -405,30 +345,25 @@ def check_next_hop(net: Topology, source: str, destination: str, answer: object)
     if unanswered(answer):
         return judge(exercise, answer, expected, praise, hint)
     read = _read_next_hop(net, answer, expected, dst_ip)
-    if read is None:
-        return judge(exercise, _UNREADABLE, expected, praise,
-                     "Answer \"direct\", or the next hop's IP address as a quoted string, or "
-                     "the name of the router it belongs to.")
+    if read is UNREADABLE:
+        hint = ("Answer \"direct\", or the next hop's IP address as a quoted string, or the "
+                "name of the router it belongs to.")
     return judge(exercise, read, expected, praise, hint)
 
 
 def _read_next_hop(net: Topology, answer: object, expected: object,
                    destination: IPv4Address) -> object:
-    """Read a next-hop answer as "direct", "no route" or an address; None if unreadable."""
+    """Read a next-hop answer as "direct", "no route" or an address, if it can be read."""
+    said = word(answer, ("direct", "no route"), _NEXT_HOP_WORDS)
+    if said is not UNREADABLE:
+        return said
     if isinstance(answer, str):
-        words = " ".join(answer.lower().split())
-        if words in _DIRECT:
-            return "direct"
-        if words in {"no route", "none", "unreachable"}:
-            return "no route"
         node = net.nodes.get(answer.strip())
         if isinstance(node, Host):
             mine = [ip for ip in (expected, destination)
                     if isinstance(ip, IPv4Address) and node.owns(ip)]
             answer = mine[0] if mine else node.primary_ip()
-    read = _as_address(answer)
-    if read is None:
-        return None
-    if read[0] == destination and expected == "direct":
+    read = address(answer)
+    if read == destination and expected == "direct":
         return "direct"  # on-link, the next hop is the destination itself
-    return read[0]
+    return read

@@ -22,17 +22,14 @@ Examples
 
 from __future__ import annotations
 
-import copy
-import re
-from ipaddress import IPv4Address
-
 from ..addr import MacAddress
-from ..errors import AddressError, KpathError
+from ..errors import KpathError
 from ..packet import ARP, Ethernet, IPv4
 from ..topology import Switch, Topology
 from ..trace import Trace
 from ..tracer import trace
 from . import Feedback, judge, unanswered
+from .answers import UNREADABLE, address, items, mac, says_nothing, yes_no
 
 __all__ = [
     "check_arp_target",
@@ -43,70 +40,6 @@ __all__ = [
 ]
 
 _MAC_FORM = "Write a MAC address as six hex pairs, like 02:00:0a:00:0a:0e."
-_NOTHING = {"none", "nothing", "no", "-", "[]", "{}", "()"}
-_YES = {"yes", "y", "true", "needed", "it does", "yes it does"}
-_NO = {"no", "n", "false", "not needed", "no need", "it does not", "no it does not"}
-
-
-class _Unreadable:
-    """An answer that could not be read; equal to nothing, so it is never judged right."""
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-_UNREADABLE = _Unreadable()
-
-
-def _mac(value: object) -> MacAddress | _Unreadable:
-    if isinstance(value, MacAddress):
-        return value
-    if not isinstance(value, str):
-        return _UNREADABLE
-    try:
-        return MacAddress.parse(value.strip().lower())
-    except AddressError:
-        return _UNREADABLE
-
-
-def _ip(value: object) -> IPv4Address | _Unreadable:
-    if isinstance(value, IPv4Address):
-        return value
-    if not isinstance(value, str):
-        return _UNREADABLE
-    try:
-        return IPv4Address(value.strip().split("/")[0].strip())   # "10.0.10.11/24" too
-    except ValueError:
-        return _UNREADABLE
-
-
-def _items(value: object) -> list[str] | _Unreadable:
-    """Several answers as a list of stripped strings; an empty list for "nothing"."""
-    if isinstance(value, str):
-        if value.strip().lower() in _NOTHING:
-            return []
-        return [part for part in re.split(r"[,;\s]+", value.strip().lower()) if part]
-    if isinstance(value, (list, tuple, set, frozenset)):
-        if not all(isinstance(v, (str, MacAddress)) for v in value):
-            return _UNREADABLE
-        return [str(v).strip().lower() for v in value]
-    if isinstance(value, MacAddress):
-        return [str(value)]
-    return _UNREADABLE
-
-
-def _yes_no(value: object) -> bool | _Unreadable:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        word = value.strip().lower().rstrip(".!")
-        if word in _YES:
-            return True
-        if word in _NO:
-            return False
-    return _UNREADABLE
 
 
 def _first_request(tr: Trace) -> ARP | None:
@@ -149,13 +82,12 @@ def check_arp_target(tr: Trace, answer: object) -> Feedback:
     if unanswered(answer):
         return judge(name, answer, None, "", hint)
     if request is None:
-        nothing = isinstance(answer, str) and answer.strip().lower() in _NOTHING
-        return judge(name, "none" if nothing else _UNREADABLE, "none",
+        return judge(name, "none" if says_nothing(answer) else UNREADABLE, "none",
                      "Right: every MAC this trace needs is already in the ARP tables, so no "
                      "request is sent.",
                      "Look at the actions of the hops: is there an 'arp' hop at all?")
-    given = _ip(answer)
-    if isinstance(given, _Unreadable):
+    given = address(answer)
+    if given is UNREADABLE:
         hint = "Give one IPv4 address, written like 10.0.10.99. " + hint
     target = request.target_ip
     final = next((h.packet[IPv4].dst for h in tr.hops if h.packet.get(IPv4) is not None), None)
@@ -209,19 +141,19 @@ def check_flood_ports(net: Topology, tr: Trace, answer: object, *,
             "except one. Which one, and why?")
     if unanswered(answer):
         return judge(name, answer, None, "", hint)
-    items = _items(answer)
+    ports = items(answer)
     if flood is None:
-        return judge(name, items if items == [] else _UNREADABLE, [],
+        return judge(name, ports if ports == [] else UNREADABLE, [],
                      "Right: no switch had to flood in this trace; every frame went out of "
                      "exactly one port.",
                      "Look at the actions of the hops: is there a 'flood' hop at all?")
     sw = flood.node
-    if isinstance(items, _Unreadable):
-        return judge(name, _UNREADABLE, True, "",
+    if ports is UNREADABLE:
+        return judge(name, UNREADABLE, True, "",
                      "Give the ports as a list of names, like ['eth7', 'eth8']. " + hint)
     behind = {far[0]: port for port in net.nodes[sw].interfaces
               if (far := net.peer(sw, port)) is not None}
-    given = {behind.get(item, item) for item in items}
+    given = {behind.get(port, port) for port in ports}
     expected = set(flood.flooded)
     if flood.in_iface in given:
         hint = ("A switch never sends a frame back out of the port it arrived on: the sender "
@@ -273,14 +205,10 @@ def check_learned(tr: Trace, node: str, answer: object) -> Feedback:
             "answering it. Check the learned column of the hop table.")
     if unanswered(answer):
         return judge(name, answer, None, "", hint)
-    items = _items(answer)
-    given: set[MacAddress] | _Unreadable
-    if isinstance(items, _Unreadable):
-        given = _UNREADABLE
-    else:
-        macs = [_mac(item) for item in items]
-        given = _UNREADABLE if any(isinstance(m, _Unreadable) for m in macs) else set(macs)
-    if isinstance(given, _Unreadable):
+    macs = items(answer)
+    macs = macs if macs is UNREADABLE else [mac(item) for item in macs]
+    given = UNREADABLE if macs is UNREADABLE or UNREADABLE in macs else set(macs)
+    if given is UNREADABLE:
         hint = _MAC_FORM + " Several go in a list; nothing is []. " + hint
     elif given and given < expected:
         hint = "Part of it: this device learned more than that. " + hint
@@ -329,7 +257,7 @@ def check_arp_needed(net: Topology, src: str, dst: str, answer: object, *,
             "remember that both ends of an ARP exchange learn something.")
     if unanswered(answer):
         return judge(name, answer, None, "", hint)
-    scratch = copy.deepcopy(net)
+    scratch = net.copy()
     if after is not None:
         trace(scratch, after[0], after[1], learn=True)
     expected = _first_request(trace(scratch, src, dst)) is not None
@@ -339,11 +267,10 @@ def check_arp_needed(net: Topology, src: str, dst: str, answer: object, *,
               f"who-has first." if expected else
               f"Right: {src} already holds the MAC of its next hop{first}, so the frame goes "
               f"straight out: no broadcast, no flooding.")
-    given = _yes_no(answer)
-    if isinstance(given, _Unreadable):
+    given = yes_no(answer)
+    if given is UNREADABLE:
         hint = "Answer True or False. " + hint
     return judge(name, given, expected, praise, hint)
-
 
 
 def check_frame_dst_mac(tr: Trace, answer: object) -> Feedback:
@@ -378,13 +305,13 @@ def check_frame_dst_mac(tr: Trace, answer: object) -> Feedback:
     if unanswered(answer):
         return judge(name, answer, None, "", hint)
     if frame is None:
-        return judge(name, _UNREADABLE, True, "",
+        return judge(name, UNREADABLE, True, "",
                      "This trace never sends a data frame: the packet was dropped before it "
                      "left. Read the trace's reason.")
     eth = frame[Ethernet]
     expected = eth.dst
-    given = _mac(answer)
-    if isinstance(given, _Unreadable):
+    given = mac(answer)
+    if given is UNREADABLE:
         hint = _MAC_FORM + " " + hint
     elif given == eth.src:
         hint = "That is the sender's own MAC, the source of the frame. " + hint
