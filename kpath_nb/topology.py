@@ -223,7 +223,8 @@ class Topology:
         routes : iterable of str
             Routes in ``ip route`` syntax.
         """
-        self._add_l3(Host(name), ip, interfaces, gateway, routes)
+        self.add_endpoint(Host(name), ip=ip, interfaces=interfaces, gateway=gateway,
+                          routes=routes)
 
     def add_router(self, name: str, interfaces: Mapping[str, InterfaceSpec], *,
                    routes: Iterable[str | Route] = (), gateway: str | None = None) -> None:
@@ -237,7 +238,16 @@ class Topology:
         10.0.10.0/24 dev eth0 proto kernel scope link src 10.0.10.1
         10.0.20.0/24 dev eth1 proto kernel scope link src 10.0.20.1
         """
-        self._add_l3(Router(name), None, interfaces, gateway, routes)
+        self.add_endpoint(Router(name), interfaces=interfaces, gateway=gateway, routes=routes)
+
+    def add_endpoint(self, node: Host, *, ip: str | None = None,
+                     interfaces: Mapping[str, InterfaceSpec] | None = None,
+                     gateway: str | None = None, routes: Iterable[str | Route] = ()) -> None:
+        """Add a node object of your own kind (a Kubernetes node, say) that sends and
+        receives like a host; the same checks as :meth:`add_host` apply."""
+        self._check_new_name(node.name)
+        self._build_l3(node, ip, interfaces, gateway, routes)
+        self._accept(node)
 
     def add_switch(self, name: str, ports: Iterable[str] = (), *, subnet: str | None = None,
                    label: str | None = None) -> None:
@@ -464,12 +474,6 @@ class Topology:
             return parse(value)
         except AddressError as exc:
             raise TopologyError(str(exc), node=node, field=field_name) from None
-
-    def _add_l3(self, node: Host, ip: str | None, interfaces: Mapping[str, InterfaceSpec] | None,
-                gateway: str | None, routes: Iterable[str | Route]) -> None:
-        self._check_new_name(node.name)
-        self._build_l3(node, ip, interfaces, gateway, routes)
-        self._accept(node)
 
     def _build_l3(self, node: Host, ip: str | None,
                   interfaces: Mapping[str, InterfaceSpec] | None,
