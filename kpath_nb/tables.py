@@ -259,7 +259,8 @@ class Route:
         return replace(self, dev=dev)
 
     def __str__(self) -> str:
-        parts = ["default" if self.is_default else str(self.network)]
+        parts = ["default" if self.is_default else str(
+            self.network.network_address if self.network.prefixlen == 32 else self.network)]
         if self.via is not None:
             parts += ["via", str(self.via)]
         if self.dev is not None:

@@ -108,7 +108,7 @@ def table() -> RouteTable:
         Route.parse("10.0.0.0/8 via 10.0.10.1 dev eth0"),
         Route.parse("10.0.20.0/24 via 10.0.100.201 dev eth1"),
         Route.parse("default via 10.0.10.254 dev eth0"),
-        Route.parse("10.0.20.24/32 via 10.0.10.2 dev eth0"),
+        Route.parse("10.0.20.24 via 10.0.10.2 dev eth0"),
     ])
 
 
@@ -192,7 +192,7 @@ def test_sorted_routes_and_show_follow_ip_route_order(table):
         "10.0.0.0/8 via 10.0.10.1 dev eth0",
         "10.0.10.0/24 dev eth0 proto kernel scope link src 10.0.10.11",
         "10.0.20.0/24 via 10.0.100.201 dev eth1",
-        "10.0.20.24/32 via 10.0.10.2 dev eth0",
+        "10.0.20.24 via 10.0.10.2 dev eth0",
     ]
 
 

@@ -5,7 +5,8 @@ Each notebook's exercises live in a module named after its subject
 :mod:`~kpath_nb.exercises.routing`). A check recomputes the expected answer
 from the model, so the answer never sits in the notebook, and returns a
 :class:`Feedback` that shows as ✅ or ❌ with a hint. An answer left as ``...``
-(or None) is reported as not answered yet, never as an error.
+(or None) is reported as not answered yet, never as an error. The checks read
+what a learner wrote with the readers of :mod:`~kpath_nb.exercises.answers`.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def judge(exercise: str, answer: object, expected: object, praise: str, hint: st
     exercise : str
         The exercise's short name.
     answer : object
-        What the learner wrote (already normalised by the caller).
+        What the learner wrote, already read by the caller (see
+        :mod:`~kpath_nb.exercises.answers`); an unreadable answer is never right.
     expected : object
         The right answer, computed from the model.
     praise : str

@@ -19,17 +19,18 @@ True
 
 from __future__ import annotations
 
-import re
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from collections.abc import Callable
+from ipaddress import IPv4Address, IPv4Network
 
-from ..addr import MacAddress, parse_address, parse_network
+from ..addr import parse_address, parse_network
 from ..errors import KpathError
-from ..packet import ARP, Ethernet, IPv4
+from ..packet import Ethernet, IPv4
 from ..tables import Route
-from ..topology import Host, Switch, Topology
+from ..topology import Switch, Topology
 from ..trace import Hop, Trace
 from ..tracer import trace
-from . import Feedback, judge, unanswered
+from . import Feedback
+from .answers import UNREADABLE, address, items, judge_read, mac, text, whole_number, word
 
 __all__ = [
     "DIAGNOSES",
@@ -59,38 +60,14 @@ _SYNONYMS = {
     "loop": "routing loop",
 }
 
-_NOT_READ = object()
-"""Stands for an answer that could not be read, so it never equals an expected value."""
+_NO_ROUTE_WORDS = {"none": "no route", "nowhere": "no route", "drop": "no route",
+                   "dropped": "no route", "no route to host": "no route"}
 
 
-# -- reading answers ----------------------------------------------------------
-
-
-def _text(answer: object) -> str:
-    """The answer as stripped text; an object that cannot even be printed gives ``""``."""
-    try:
-        return str(answer).strip()
-    except Exception:  # a learner's object with a broken __str__ must not stop the check
-        return ""
-
-
-def _address(answer: object) -> object:
-    """An answer naming an IPv4 address: text, an ipaddress object, or ``a.b.c.d/len``."""
-    if isinstance(answer, IPv4Interface):  # a subclass of IPv4Address: check it first
-        return answer.ip
-    if isinstance(answer, IPv4Address):
-        return answer
-    try:
-        return parse_address(_text(answer).split("/")[0])
-    except KpathError:
-        return _NOT_READ
-
-
-def _says_no_route(answer: object) -> bool:
-    """True for answers that say the packet has nowhere to go."""
-    return _word(answer, {"none": "no route", "nowhere": "no route", "drop": "no route",
-                          "dropped": "no route", "no route to host": "no route"},
-                 ("no route",)) == "no route"
+def _no_route_or(reader: Callable[[object], object], answer: object) -> object:
+    """``"no route"`` for an answer saying the packet goes nowhere, else what ``reader`` reads."""
+    said = word(answer, ("no route",), _NO_ROUTE_WORDS)
+    return reader(answer) if said is UNREADABLE else said
 
 
 def _prefix(answer: object) -> object:
@@ -99,70 +76,13 @@ def _prefix(answer: object) -> object:
         return answer.network
     if isinstance(answer, IPv4Network):
         return answer
-    words = _text(answer).lower().split()
+    words = text(answer).lower().split()
     if not words:
-        return _NOT_READ
+        return UNREADABLE
     try:
         return parse_network("0.0.0.0/0" if words[0] == "default" else words[0])
     except KpathError:
-        return _NOT_READ
-
-
-def _whole_number(answer: object) -> object:
-    """An integer answer given as an int, a whole float or digits in text."""
-    if isinstance(answer, bool):
-        return _NOT_READ
-    if isinstance(answer, int):
-        return answer
-    if isinstance(answer, float) and answer.is_integer():
-        return int(answer)
-    if isinstance(answer, str) and re.fullmatch(r"\s*\d+\s*", answer):
-        return int(answer)
-    return _NOT_READ
-
-
-def _names(answer: object) -> object:
-    """A list of node names: a list or tuple, or text like ``"r1, r2"`` or ``"r1 -> r2"``."""
-    if isinstance(answer, str):
-        items = [w for w in re.split(r"\s*(?:,|;|->|→|>|\s)\s*", answer.strip()) if w]
-    elif isinstance(answer, (list, tuple)):
-        items = list(answer)
-    else:
-        return _NOT_READ
-    if not all(isinstance(i, str) for i in items):
-        return _NOT_READ
-    return tuple(i.strip().lower() for i in items)
-
-
-def _mac(answer: object) -> object:
-    """A MAC address as text (``:`` or ``-`` separated, any case) or a MacAddress."""
-    if isinstance(answer, MacAddress):
-        return answer
-    try:
-        return MacAddress.parse(_text(answer))
-    except KpathError:
-        return _NOT_READ
-
-
-def _word(answer: object, vocabulary: dict[str, str], allowed: tuple[str, ...]) -> object:
-    if not isinstance(answer, str):
-        return _NOT_READ
-    text = " ".join(answer.strip().lower().replace("_", " ").replace("-", " ").split())
-    text = vocabulary.get(text, text)
-    return text if text in allowed else _NOT_READ
-
-
-def _outcome(exercise: str, answer: object, read: object, expected: object, praise: str,
-             hint: str, form: str) -> Feedback:
-    """Judge a read answer; blank answers stay unanswered, unreadable ones are wrong.
-
-    ``form`` says how to write an answer, for answers that could not be read.
-    """
-    if unanswered(answer):
-        return judge(exercise, answer, expected, praise, hint)
-    if read is _NOT_READ:
-        return Feedback(exercise, "incorrect", f"not quite: write the answer as {form}.", hint)
-    return judge(exercise, read, expected, praise, hint)
+        return UNREADABLE
 
 
 def _destination(net: Topology, destination: str) -> IPv4Address:
@@ -217,22 +137,20 @@ def check_next_hop(net: Topology, node: str, destination: str, answer: object) -
             f"route it picks in {node}.routing_table() names a gateway after 'via'.")
     form = "an IPv4 address in quotes, like \"192.0.2.1\" (or \"no route\")"
     expected: object = "no route" if route is None else (route.via or dst)
-    read = "no route" if _says_no_route(answer) else _address(answer)
-    if read is _NOT_READ and isinstance(answer, str) and answer.strip() in net.nodes:
+    read = _no_route_or(address, answer)
+    if read is UNREADABLE and isinstance(answer, str) and answer.strip() in net.nodes:
         owner = net.owner(expected) if route is not None else None
         read = expected if owner and owner[0] == answer.strip() else answer.strip()
     if route is None:
-        return _outcome(exercise, answer, read, expected,
-                        f"{node} has no route at all that covers {dst}, so it sends it nowhere.",
-                        hint, form)
-    if route.via is None:
+        praise = f"{node} has no route at all that covers {dst}, so it sends it nowhere."
+    elif route.via is None:
         praise = (f"{dst} is inside {node}'s own subnet {route.network}, so {node} sends "
                   f"straight to it; no router is involved.")
     else:
         praise = (f"{dst} is not on {node}'s own subnet, so the route "
                   f"'{route}' wins and {node} hands the packet to {route.via}. "
                   f"The IP header still says {dst}; only the frame goes to the gateway.")
-    return _outcome(exercise, answer, read, expected, praise, hint, form)
+    return judge_read(exercise, answer, read, expected, praise, hint, form=form)
 
 
 def check_route_choice(net: Topology, node: str, destination: str, answer: object) -> Feedback:
@@ -269,7 +187,7 @@ def check_route_choice(net: Topology, node: str, destination: str, answer: objec
     dst = _destination(net, destination)
     route = table.lookup(dst)
     expected = route.network if route is not None else "no route"
-    read = "no route" if _says_no_route(answer) else _prefix(answer)
+    read = _no_route_or(_prefix, answer)
     covering = len(table.candidates(dst))
     praise = ("No route covers it, so the packet cannot leave." if route is None else
               f"{covering} route{'s' if covering != 1 else ''} cover{'' if covering != 1 else 's'}"
@@ -277,8 +195,9 @@ def check_route_choice(net: Topology, node: str, destination: str, answer: objec
     hint = ("Write the destination in binary (kp.to_binary) and keep only the routes whose "
             "prefix bits all agree with it (routing_table().explain); of those, the one with "
             "the most prefix bits wins.")
-    return _outcome(f"route {node} picks for {destination}", answer, read, expected, praise,
-                    hint, "the route's prefix in quotes, like \"192.0.2.0/24\" or \"default\"")
+    return judge_read(f"route {node} picks for {destination}", answer, read, expected, praise,
+                      hint, form="the route's prefix in quotes, like \"192.0.2.0/24\" or "
+                                 "\"default\"")
 
 
 def check_ttl_at_arrival(net: Topology, src: str, dst: str, answer: object, *,
@@ -311,28 +230,26 @@ def check_ttl_at_arrival(net: Topology, src: str, dst: str, answer: object, *,
     'correct'
     """
     tr = trace(net, src, dst, reply=False, ttl=ttl)
-    arrival = tr.request_hops[-1]
     exercise = f"TTL when {src}'s packet reaches {dst}"
     hint = ("Start from the TTL the sender writes. Every router that forwards the packet "
             "takes one off (and discards it rather than send it on with TTL 0); switches "
             "leave it alone. Count the routers on the way.")
-    form = "a whole number, or \"dropped\" if it never arrives"
-    read = _word(answer, {"drop": "dropped", "never": "dropped", "never arrives": "dropped",
-                          "it never arrives": "dropped", "ttl exceeded": "dropped"},
-                 ("dropped",))
-    if read is _NOT_READ:
-        read = _whole_number(answer)
+    read = word(answer, ("dropped",), {"drop": "dropped", "never": "dropped",
+                                        "never arrives": "dropped", "it never arrives": "dropped",
+                                        "ttl exceeded": "dropped"})
+    read = whole_number(answer) if read is UNREADABLE else read
     if not tr.delivered:
-        if read == 0:
-            read = "dropped"
-        return _outcome(exercise, answer, read, "dropped",
-                        f"It never arrives: {tr.reason}.", hint, form)
-    crossed = tr.routers_crossed()
-    arrived = arrival.packet[IPv4].ttl
-    praise = (f"{len(crossed)} router{'s' if len(crossed) != 1 else ''} "
-              f"({', '.join(crossed) or 'none'}) each took one off {ttl}: it arrives with "
-              f"{arrived}.")
-    return _outcome(exercise, answer, read, arrived, praise, hint, form)
+        expected: object = "dropped"
+        read = "dropped" if read == 0 else read
+        praise = f"It never arrives: {tr.reason}."
+    else:
+        crossed = tr.routers_crossed()
+        expected = tr.request_hops[-1].packet[IPv4].ttl
+        praise = (f"{len(crossed)} router{'s' if len(crossed) != 1 else ''} "
+                  f"({', '.join(crossed) or 'none'}) each took one off {ttl}: it arrives with "
+                  f"{expected}.")
+    return judge_read(exercise, answer, read, expected, praise, hint,
+                      form="a whole number, or \"dropped\" if it never arrives")
 
 
 def check_routers_crossed(net: Topology, src: str, dst: str, answer: object, *,
@@ -366,7 +283,7 @@ def check_routers_crossed(net: Topology, src: str, dst: str, answer: object, *,
     'incorrect'
     """
     tr = trace(net, src, dst, reply=direction == "reply")
-    expected = tuple(name.lower() for name in tr.routers_crossed(direction))
+    expected = [name.lower() for name in tr.routers_crossed(direction)]
     exercise = f"routers from {src} to {dst}" + ("" if direction == "request" else " and back")
     what = "The packet" if direction == "request" else "The answer"
     path = ", then ".join(tr.routers_crossed(direction)) or "no router at all"
@@ -375,8 +292,8 @@ def check_routers_crossed(net: Topology, src: str, dst: str, answer: object, *,
     hint = ("Follow the routing tables one router at a time: which gateway does the sender "
             "use, and where does each router's winning route send the packet next? Order "
             "matters; list only routers, not switches.")
-    return _outcome(exercise, answer, _names(answer), expected, praise, hint,
-                    "a list of router names in order, like [\"ra\", \"rb\"] ([] for none)")
+    return judge_read(exercise, answer, items(answer, ordered=True), expected, praise, hint,
+                      form="a list of router names in order, like [\"ra\", \"rb\"] ([] for none)")
 
 
 def _data_hop_from(tr: Trace, sender: str) -> Hop:
@@ -430,24 +347,13 @@ def check_mac_on_segment(net: Topology, src: str, dst: str, sender: str, answer:
     hint = (f"A frame only crosses one segment. Which door on {sender}'s {hop.out_iface} "
             f"segment does the packet go to next, and what serial number (MAC) is on it? "
             f"The door of the final destination is only right on the last segment.")
-    return _outcome(f"destination MAC of the frame {sender} sends", answer, _mac(answer),
-                    expected, praise, hint, "six hex pairs in quotes, like \"02:00:00:00:00:01\"")
-
-
-def _failed_arp(tr: Trace, drop: Hop) -> IPv4Address | None:
-    """The address an unanswered ARP request asked for just before ``drop``, if any."""
-    for hop in reversed(tr.hops[:drop.index]):
-        if hop.action in ("flood", "switch") and hop.direction == drop.direction:
-            continue
-        arp = hop.packet.get(ARP)
-        if hop.action == "arp" and hop.node == drop.node and arp and arp.op == ARP.REQUEST:
-            return arp.target_ip
-        return None
-    return None
+    return judge_read(f"destination MAC of the frame {sender} sends", answer, mac(answer),
+                      expected, praise, hint,
+                      form="six hex pairs in quotes, like \"02:00:00:00:00:01\"")
 
 
 def _diagnose(net: Topology, tr: Trace) -> str:
-    """One word from :data:`DIAGNOSES` for how ``tr`` ended, read from its last hop.
+    """One word from :data:`DIAGNOSES` for how ``tr`` ended: its cause, looked at more closely.
 
     Raises
     ------
@@ -459,25 +365,24 @@ def _diagnose(net: Topology, tr: Trace) -> str:
     drop = tr.hops[-1]
     node = net.nodes[drop.node]
     ip = drop.packet[IPv4]
-    if any(lk.table == "route" and not lk.hit for lk in drop.lookups):
+    if tr.cause == "no-route":
         down = any(not i.up for i in node.interfaces.values())
         return "interface down" if down else "no route"
-    target = _failed_arp(tr, drop)
-    if target is not None:
+    if tr.cause == "arp-unresolved":
+        route = node.routing_table().lookup(ip.dst)
+        target = route.via or ip.dst
         owner = net.owner(target)
         if owner and not net.nodes[owner[0]].interfaces[owner[1]].up:
             return "interface down"
         if target != ip.dst:
             return "wrong gateway"
-        out = node.routing_table().lookup(target)
-        switch = net.segment_switch(drop.node, out.dev) if out else None
-        segment = net.segment_of(drop.node, out.dev) if out else []
-        if owner and owner not in segment:
+        switch = net.segment_switch(drop.node, route.dev)
+        if owner and owner not in net.segment_of(drop.node, route.dev):
             return "wrong mask"
         if isinstance(switch, Switch) and switch.subnet and target not in switch.subnet:
             return "wrong mask"
         return "arp unresolved"
-    if isinstance(node, Host) and node.forwards and ip.ttl <= 1:
+    if tr.cause == "ttl-exceeded":
         crossed = tr.routers_crossed(drop.direction)
         return "routing loop" if len(set(crossed)) < len(crossed) else "ttl exceeded"
     raise KpathError(f"the trace from {tr.src} to {tr.dst} ends in a way check_diagnosis has "
@@ -489,10 +394,10 @@ def check_diagnosis(net: Topology, src: str, dst: str, answer: object, *,
                     ttl: int = 64) -> Feedback:
     """Check what went wrong between ``src`` and ``dst``, in one of the words of :data:`DIAGNOSES`.
 
-    The expected word is read from the trace's last hop: a route lookup that
-    missed (``"no route"``, or ``"interface down"`` when a down interface took
-    its connected route with it), an ARP request nobody answered (``"wrong
-    gateway"`` when it asked for a gateway, ``"wrong mask"`` when the sender
+    The expected word comes from why the trace ended (its ``cause``), looked at
+    more closely: no route (``"no route"``, or ``"interface down"`` when a down
+    interface took its connected route with it), an ARP request nobody
+    answered (``"wrong gateway"`` when it asked for a gateway, ``"wrong mask"`` when the sender
     took a host on another segment for a neighbour, ``"interface down"`` when
     the address belongs to a door that is down, else ``"arp unresolved"``), or
     a TTL run out (``"routing loop"`` when routers repeat, else ``"ttl exceeded"``).
@@ -526,12 +431,12 @@ def check_diagnosis(net: Topology, src: str, dst: str, answer: object, *,
     """
     tr = trace(net, src, dst, ttl=ttl)
     expected = _diagnose(net, tr)
-    read = _word(answer, _SYNONYMS, DIAGNOSES)
+    read = word(answer, DIAGNOSES, _SYNONYMS)
     where = "" if tr.delivered else f" The trace ends at {tr.hops[-1].node}: {tr.reason}."
     praise = f"Yes: {expected}.{where}"
     hint = ("Trace it and read where it ends and why (the reason, the last hop's note), on "
             "both legs. Then ask what is misconfigured: a missing route, a mask, an interface, "
             "a gateway, or routes that point at each other? Answer with one of: "
             + ", ".join(DIAGNOSES) + ".")
-    return _outcome(f"what goes wrong from {src} to {dst}", answer, read, expected, praise, hint,
-                    "one of the words listed in the hint")
+    return judge_read(f"what goes wrong from {src} to {dst}", answer, read, expected, praise,
+                      hint, form="one of the words listed in the hint")
