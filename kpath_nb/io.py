@@ -28,17 +28,23 @@ from typing import Any
 
 import yaml
 
+from .cluster import CiliumConfig, Cluster, K8sNode
 from .errors import KpathError, TopologyError
 from .topology import Topology
 
 __all__ = ["load_topology", "parse_topology", "available_topologies", "topology_dirs"]
 
 _TOP_KEYS = {"name", "description", "nodes", "links"}
+_CLUSTER_KEYS = _TOP_KEYS | {"kind", "cilium", "pods"}
 _NODE_KEYS = {
     "host": {"kind", "interfaces", "routes", "gateway"},
     "router": {"kind", "interfaces", "routes", "gateway"},
     "switch": {"kind", "ports", "subnet", "label"},
+    "node": {"kind", "interfaces", "routes", "gateway", "pod_cidr", "router_ip"},
 }
+_CILIUM_KEYS = {"routing_mode", "tunnel_protocol", "host_routing", "ipam", "device_mtu", "seed"}
+_IPAM_KEYS = {"mode", "pool", "mask_size"}
+_POD_KEYS = {"node", "labels", "namespace", "ip"}
 
 
 def topology_dirs() -> list[Path]:
@@ -59,8 +65,10 @@ def available_topologies() -> list[str]:
     return sorted({p.stem for d in topology_dirs() for p in d.glob("*.yaml")})
 
 
-def load_topology(name_or_path: str | Path) -> Topology:
+def load_topology(name_or_path: str | Path) -> Topology | Cluster:
     """Load a topology by name (from ``data/topologies``) or from a YAML file path.
+
+    A file with ``kind: cluster`` gives a :class:`~kpath_nb.cluster.Cluster`.
 
     Examples
     --------
@@ -86,7 +94,7 @@ def load_topology(name_or_path: str | Path) -> Topology:
     return parse_topology(text, source=path.name)
 
 
-def parse_topology(text: str, source: str = "<text>") -> Topology:
+def parse_topology(text: str, source: str = "<text>") -> Topology | Cluster:
     """Build a topology from YAML text; ``source`` names it in error messages.
 
     Examples
@@ -137,17 +145,27 @@ def _unknown(keys: set, allowed: set, node: str | None, what: str) -> None:
                             f"allowed are {', '.join(sorted(allowed))}", node=node, field=what)
 
 
-def _build(doc: Any, source: str) -> Topology:
+def _build(doc: Any, source: str) -> Topology | Cluster:
     doc = _mapping(doc, "the file")
-    _unknown(set(doc), _TOP_KEYS, None, "top level")
+    if doc.get("kind", "network") == "cluster":
+        return _build_cluster(doc, source)
+    if doc.get("kind", "network") != "network":
+        raise TopologyError(f"kind must be network or cluster, not {doc.get('kind')!r}",
+                            field="kind")
+    _unknown(set(doc), _TOP_KEYS | {"kind"}, None, "top level")
+    return _build_network(doc, source, cluster=False)
+
+
+def _build_network(doc: dict, source: str, *, cluster: bool) -> Topology:
     nodes = _mapping(doc.get("nodes"), "nodes")
     net = Topology(str(doc.get("name") or Path(source).stem),
                    str(doc.get("description") or "").strip())
     for name, spec in nodes.items():
         spec = _mapping(spec, "its definition", str(name))
         kind = spec.get("kind")
-        if kind not in _NODE_KEYS:
-            raise TopologyError(f"kind must be one of {', '.join(_NODE_KEYS)}, not {kind!r}",
+        kinds = [k for k in _NODE_KEYS if cluster or k != "node"]
+        if kind not in kinds:
+            raise TopologyError(f"kind must be one of {', '.join(kinds)}, not {kind!r}",
                                 node=str(name), field="kind")
         _unknown(set(spec), _NODE_KEYS[kind], str(name), "keys")
         if kind == "switch":
@@ -156,6 +174,10 @@ def _build(doc: Any, source: str) -> Topology:
             continue
         interfaces = _mapping(spec.get("interfaces"), "interfaces", str(name))
         routes = _list(spec.get("routes"), name, "routes")
+        if kind == "node":
+            net.add_endpoint(K8sNode(str(name)), interfaces=interfaces, routes=routes,
+                             gateway=spec.get("gateway"))
+            continue
         adder = net.add_host if kind == "host" else net.add_router
         adder(str(name), interfaces=interfaces, routes=routes, gateway=spec.get("gateway"))
     for index, link in enumerate(_list(doc.get("links"), None, "links")):
@@ -170,6 +192,42 @@ def _build(doc: Any, source: str) -> Topology:
         except TopologyError as exc:
             raise TopologyError(exc.message, node=exc.node, field=f"links[{index}]") from None
     return net
+
+
+def _build_cluster(doc: dict, source: str) -> Cluster:
+    """A cluster file: the underlay (``nodes`` with ``kind: node`` and ``links``), Cilium's
+    settings (``cilium``) and the pods (``pods``)."""
+    _unknown(set(doc), _CLUSTER_KEYS, None, "top level")
+    underlay = _build_network(doc, source, cluster=True)
+    cilium = _mapping(doc.get("cilium") or {}, "cilium")
+    _unknown(set(cilium), _CILIUM_KEYS, None, "cilium")
+    ipam = _mapping(cilium.get("ipam") or {}, "cilium.ipam")
+    _unknown(set(ipam), _IPAM_KEYS, None, "cilium.ipam")
+    settings = {k: cilium[k] for k in ("routing_mode", "tunnel_protocol", "host_routing",
+                                       "device_mtu") if k in cilium}
+    if "seed" in cilium:
+        settings["seed"] = str(cilium["seed"])
+    if "mode" in ipam:
+        settings["ipam_mode"] = ipam["mode"]
+    if "pool" in ipam:
+        settings["pool"] = tuple(str(p) for p in _list(ipam["pool"], None, "cilium.ipam.pool"))
+    if "mask_size" in ipam:
+        settings["mask_size"] = ipam["mask_size"]
+    cluster = Cluster(underlay, CiliumConfig(**settings))
+    for name, spec in doc["nodes"].items():
+        if spec.get("kind") == "node":
+            cluster.join(str(name), pod_cidr=spec.get("pod_cidr"),
+                         router_ip=spec.get("router_ip"))
+    for name, spec in _mapping(doc.get("pods") or {}, "pods").items():
+        spec = _mapping(spec, "its definition", str(name))
+        _unknown(set(spec), _POD_KEYS, str(name), "keys")
+        labels = _mapping(spec.get("labels") or {}, "labels", str(name))
+        try:
+            cluster.add_pod(str(name), str(spec.get("node")), labels,
+                            namespace=str(spec.get("namespace", "default")), ip=spec.get("ip"))
+        except KpathError as exc:
+            raise TopologyError(str(exc), node=str(name), field="pods") from None
+    return cluster
 
 
 def _list(value: Any, node: Any, what: str) -> list:

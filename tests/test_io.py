@@ -139,7 +139,7 @@ def test_broken_yaml_line_is_the_real_line():
 
 @pytest.mark.parametrize("text, node, field, message", [
     ("nodes: {}\nlink: []", None, "top level", "unknown key(s) link; allowed are description, "
-                                               "links, name, nodes"),
+                                               "kind, links, name, nodes"),
     ("nodes: {h1: {kind: host, interfaces: {eth0: 10.0.0.1/24}, gw: 1}}", "h1", "keys",
      "unknown key(s) gw; allowed are gateway, interfaces, kind, routes"),
     ("nodes: {s: {kind: switch, interfaces: {}}}", "s", "keys",
