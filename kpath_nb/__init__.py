@@ -20,7 +20,10 @@ from typing import Any
 from .addr import (BROADCAST_MAC, MacAddress, broadcast_address, mac_from_name,
                    network_address, parse_address, parse_interface, parse_network, same_subnet,
                    to_binary)
+from .cluster import CiliumConfig, Cluster, K8sNode, Pod
 from .errors import AddressError, KpathError, TopologyError, UnknownEndpointError
+from .generate import generate_cluster
+from .ipam import IpamError, IpamExhaustedError
 from .io import available_topologies, load_topology, parse_topology
 from .packet import ARP, ICMP, IPv4, TCP, UDP, Ethernet, Packet, Payload
 from .tables import ArpTable, ForwardingTable, Route, RouteTable
@@ -55,7 +58,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "ARP", "AddressError", "ArpTable", "BROADCAST_MAC", "Ethernet", "ForwardingTable", "Hop",
+    "ARP", "AddressError", "CiliumConfig", "Cluster", "IpamError", "IpamExhaustedError",
+    "K8sNode", "Pod", "generate_cluster", "ArpTable", "BROADCAST_MAC", "Ethernet", "ForwardingTable", "Hop",
     "Host", "ICMP", "IPv4", "Interface", "KpathError", "Learned", "Link", "Lookup", "MacAddress",
     "Packet", "Payload", "Route", "RouteTable", "Router", "Switch", "TCP", "Topology",
     "TopologyError", "Trace", "UDP", "UnknownEndpointError", "available_topologies",

@@ -238,6 +238,8 @@ class Cluster:
         self.conntrack: dict[str, list[CtEntry]] = {}
         self._generation = 0
         self._rng: dict[str, random.Random] = {}
+        self._endpoint_ids: dict[str, set[int]] = {}
+        self._pod_by_ip: dict[IPv4Address, Pod] = {}
         for subnet in self._underlay_subnets():
             for pool in self.cidrs.pools:
                 if subnet.overlaps(pool):
@@ -272,13 +274,18 @@ class Cluster:
 
     def owner_of(self, ip: IPv4Address) -> Host | None:
         """The pod or node that holds address ``ip`` (a node holds its eth0 and router IP)."""
-        for pod in self.pods.values():
-            if pod.ip == ip:
-                return pod
-        for node in self.nodes.values():
-            if node.owns(ip):
-                return node
-        return None
+        pod = self._pod_by_ip.get(ip)
+        if pod is not None:
+            return pod
+        holder = self.underlay.owner(ip)
+        return None if holder is None else self.underlay.nodes[holder[0]]  # type: ignore
+
+    def node_by_cidr(self, ip: IPv4Address) -> K8sNode | None:
+        """The node whose pod CIDR holds ``ip``, or None."""
+        cidr = IPv4Network(f"{ip}/{self.config.mask_size}", strict=False)
+        owner = self.cidrs.owner(cidr)
+        return self.nodes.get(owner) if owner is not None else None
+
 
     def resolve(self, endpoint: str) -> tuple[Host | None, IPv4Address]:
         """A pod or node name, or an address, as (owner or None, address).
@@ -320,8 +327,8 @@ class Cluster:
 
     # -- changing -----------------------------------------------------------------
 
-    def join(self, node: str, *, pod_cidr: str | None = None,
-             router_ip: str | None = None) -> K8sNode:
+    def join(self, node: str, *, pod_cidr: str | None = None, router_ip: str | None = None,
+             refresh: bool = True) -> K8sNode:
         """Start Cilium on an underlay node: give it a pod CIDR, a router IP and a health IP.
 
         Parameters
@@ -330,6 +337,9 @@ class Cluster:
             A :class:`K8sNode` already in the underlay.
         pod_cidr, router_ip : str, optional
             Pin the values (as a story needs); by default IPAM chooses.
+        refresh : bool
+            Rewrite every node's routes now. Joining many nodes at once, pass False
+            and call :meth:`refresh_routes` once at the end.
         """
         target = self.underlay.nodes.get(node)
         if not isinstance(target, K8sNode):
@@ -347,20 +357,16 @@ class Cluster:
         self.allocators[node] = allocator
         self._rng[node] = random.Random(f"{self.config.seed}/{node}/endpoints")
         target.health_ip = allocator.allocate("health")
+        self._endpoint_ids[node] = set()
         target.health_endpoint_id = self._endpoint_id(node)
         target.underlay_routes = list(target.static_routes)
         target.ifindex.update({"lo": 1, "eth0": 2, "cilium_net": 3, "cilium_host": 4,
                                self.config.tunnel_device: 5, "lxc_health": 6})
-        target.interfaces["cilium_host"] = Interface(
-            "cilium_host", mac_from_name(node, "cilium_host"),
-            IPv4Interface(f"{target.router_ip}/32"))
-        target.interfaces["cilium_net"] = Interface("cilium_net",
-                                                    mac_from_name(node, "cilium_net"))
-        target.interfaces[self.config.tunnel_device] = Interface(
-            self.config.tunnel_device, mac_from_name(node, self.config.tunnel_device))
-        target.interfaces["lxc_health"] = Interface("lxc_health",
-                                                    mac_from_name(node, "lxc_health"))
-        self._refresh_routes()
+        self.underlay.add_interface(node, "cilium_host", f"{target.router_ip}/32")
+        for device in ("cilium_net", self.config.tunnel_device, "lxc_health"):
+            self.underlay.add_interface(node, device)
+        if refresh:
+            self.refresh_routes()
         return target
 
     def add_pod(self, name: str, node: str, labels: Mapping[str, str] | None = None, *,
@@ -403,9 +409,10 @@ class Cluster:
             Route(IPv4Network("0.0.0.0/0"), "eth0", host.router_ip, mtu=self.config.tunnel_mtu),
             Route(IPv4Network(f"{host.router_ip}/32"), "eth0", scope="link"),
         ]
-        host.interfaces[lxc] = Interface(lxc, mac_from_name(container, lxc))
+        self.underlay.add_interface(node, lxc, mac=str(mac_from_name(container, lxc)))
         host.ifindex[lxc] = max(host.ifindex.values(), default=FIRST_POD_IFINDEX - 1) + 1
         self.pods[name] = pod
+        self._pod_by_ip[address] = pod
         return pod
 
     def delete_pod(self, name: str) -> None:
@@ -417,9 +424,11 @@ class Cluster:
         pod = self.pod(name)
         host = self.nodes[pod.node]
         self.allocators[pod.node].release(pod.ip)
-        del host.interfaces[pod.lxc]
+        self._endpoint_ids[pod.node].discard(pod.endpoint_id)
+        self.underlay.remove_interface(pod.node, pod.lxc)
         del host.ifindex[pod.lxc]
         del self.pods[name]
+        del self._pod_by_ip[pod.ip]
 
     def bpf_map(self, node: str, name: str) -> "pandas.DataFrame":
         """A BPF map on ``node`` as a DataFrame (``cilium_lxc``, ``cilium_ipcache_v2``,
@@ -441,16 +450,16 @@ class Cluster:
         return [a.network for n in self.underlay.endpoints.values() for a in n.addresses()]
 
     def _endpoint_id(self, node: str) -> int:
-        used = {p.endpoint_id for p in self.pods.values() if p.node == node}
-        used.add(self.nodes[node].health_endpoint_id)
+        used = self._endpoint_ids[node]
         if len(used) >= 4095:
             raise KpathError(f"{node} has no endpoint IDs left (1 to 4095 are all in use)")
         while True:
             candidate = self._rng[node].randrange(1, 4096)
             if candidate not in used:
+                used.add(candidate)
                 return candidate
 
-    def _refresh_routes(self) -> None:
+    def refresh_routes(self) -> None:
         """The routes the agent installs on every node, in ``ip route`` order."""
         joined = [n for n in self.nodes.values() if n.pod_cidr is not None]
         for node in joined:

@@ -217,7 +217,8 @@ def _build_cluster(doc: dict, source: str) -> Cluster:
     for name, spec in doc["nodes"].items():
         if spec.get("kind") == "node":
             cluster.join(str(name), pod_cidr=spec.get("pod_cidr"),
-                         router_ip=spec.get("router_ip"))
+                         router_ip=spec.get("router_ip"), refresh=False)
+    cluster.refresh_routes()
     for name, spec in _mapping(doc.get("pods") or {}, "pods").items():
         spec = _mapping(spec, "its definition", str(name))
         _unknown(set(spec), _POD_KEYS, str(name), "keys")

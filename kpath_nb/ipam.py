@@ -82,27 +82,30 @@ class PodCidrAllocator:
                     raise IpamError(f"pool CIDRs {a} and {b} overlap")
         self.mask_size = mask_size
         self.assigned = {}
+        self._owners: dict[IPv4Network, str] = {}
 
     def assign(self, node: str, pinned: str | IPv4Network | None = None) -> IPv4Network:
         """Give ``node`` a pod CIDR: ``pinned`` if given (it must be free and in the pool),
         else the lowest free block."""
         if node in self.assigned:
             return self.assigned[node]
-        taken = set(self.assigned.values())
+        taken = self._owners
         if pinned is not None:
             cidr = parse_network(pinned)
             if cidr.prefixlen != self.mask_size or not any(cidr.subnet_of(p) for p in self.pools):
                 raise IpamError(f"pod CIDR {cidr} for {node} must be a /{self.mask_size} inside "
                                 f"the pool {', '.join(map(str, self.pools))}")
-            owner = next((n for n, c in self.assigned.items() if c == cidr), None)
+            owner = self._owners.get(cidr)
             if owner is not None:
                 raise IpamError(f"pod CIDR {cidr} for {node} is already {owner}'s")
             self.assigned[node] = cidr
+            self._owners[cidr] = node
             return cidr
         for pool in self.pools:
             for cidr in pool.subnets(new_prefix=self.mask_size):
                 if cidr not in taken:
                     self.assigned[node] = cidr
+                    self._owners[cidr] = node
                     return cidr
         raise IpamExhaustedError(
             f"no free /{self.mask_size} left in the pool {', '.join(map(str, self.pools))} "
@@ -110,7 +113,12 @@ class PodCidrAllocator:
 
     def release(self, node: str) -> None:
         """Take back a node's CIDR (the node left the cluster)."""
-        self.assigned.pop(node, None)
+        cidr = self.assigned.pop(node, None)
+        self._owners.pop(cidr, None)
+
+    def owner(self, cidr: IPv4Network) -> str | None:
+        """The node holding ``cidr``, or None."""
+        return self._owners.get(cidr)
 
     def capacity(self) -> int:
         """How many node CIDRs the pool holds."""

@@ -310,6 +310,39 @@ class Topology:
         self._peers[ends[0]] = ends[1]
         self._peers[ends[1]] = ends[0]
 
+    def add_interface(self, node: str, name: str, ip: str | None = None, *,
+                      mac: str | None = None) -> Interface:
+        """Give an existing host or router one more interface (a device software creates,
+        such as ``cilium_host``); the usual address and MAC checks apply.
+
+        Examples
+        --------
+        >>> net = Topology()
+        >>> net.add_host("h1", ip="10.0.0.1/24")
+        >>> net.add_interface("h1", "dummy0", "192.0.2.1/32").ip
+        IPv4Interface('192.0.2.1/32')
+        >>> net.owner("192.0.2.1")
+        ('h1', 'dummy0')
+        """
+        target = self.node(node)
+        spec = None if ip is None and mac is None else {"ip": ip, "mac": mac}
+        if spec is not None:
+            spec = {k: v for k, v in spec.items() if v is not None}
+        self._add_interface(target, name, spec)
+        self._register(node, target.interfaces[name])
+        return target.interfaces[name]
+
+    def remove_interface(self, node: str, name: str) -> None:
+        """Delete an unplugged interface and free its address and MAC."""
+        target = self.node(node)
+        iface = target.interface(name)
+        if (node, name) in self._peers:
+            raise TopologyError(f"{name} is still linked; unplug it first", node=node)
+        del target.interfaces[name]
+        self._macs.pop(iface.mac, None)
+        if iface.ip is not None:
+            self._ips.pop(iface.ip.ip, None)
+
     def set_interface_state(self, node: str, iface: str, up: bool) -> None:
         """Bring an interface up or down, like ``ip link set dev IFACE up|down``.
 
