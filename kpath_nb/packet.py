@@ -39,6 +39,7 @@ __all__ = [
     "ICMP",
     "UDP",
     "TCP",
+    "VXLAN",
     "Payload",
     "Packet",
     "ETHERTYPE_IPV4",
@@ -225,6 +226,31 @@ class TCP(Header):
 
     def summary(self) -> str:
         return f"TCP {self.sport} > {self.dport} [{self.flags}]"
+
+
+@dataclass(frozen=True)
+class VXLAN(Header):
+    """VXLAN header (8 bytes, RFC 7348): the I flag and a 24-bit network identifier.
+
+    Cilium puts the sender's security identity in the VNI, so the receiving node
+    knows who sent the packet without looking it up.
+    """
+
+    vni: int
+    flags: int = 0x08
+
+    name: ClassVar[str] = "VXLAN"
+    length: ClassVar[int] = 8
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.vni < 1 << 24:
+            raise ValueError(f"VNI {self.vni} does not fit in 24 bits")
+
+    def fields(self) -> dict[str, object]:
+        return {"flags": f"0x{self.flags:02x} (I: VNI valid)", "vni": self.vni}
+
+    def summary(self) -> str:
+        return f"VXLAN vni {self.vni}"
 
 
 @dataclass(frozen=True)

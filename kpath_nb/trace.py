@@ -26,6 +26,9 @@ ACTIONS = {
     "route": "a router forwards the packet towards the next hop, lowering the TTL",
     "deliver": "the destination accepts the packet",
     "drop": "the packet is discarded; the trace ends with the reason",
+    "redirect": "an eBPF program hands the packet straight to another device",
+    "encap": "the packet is wrapped in outer headers to cross the node network",
+    "decap": "the outer headers come off and the original packet carries on",
 }
 
 CAUSES = {
@@ -35,6 +38,8 @@ CAUSES = {
     "not-forwarding": "a host received a packet for another address and does not forward",
     "unplugged": "the frame found no cable or no door with the right MAC",
     "hop-limit": "the trace was cut short by the tracer's safety limit",
+    "stale-or-unroutable-ip": "Cilium found no endpoint for an address in a node's own pod "
+                              "CIDR (drop reason 151, 'Stale or unroutable IP')",
 }
 """Why a trace can end in a drop: :attr:`Trace.cause` is one of these keys."""
 
@@ -151,6 +156,8 @@ class Trace:
     cause : str or None
         For a drop, a key of :data:`CAUSES` (``"no-route"``, ``"arp-unresolved"``, ...);
         None when delivered.
+    flows : tuple of str or None
+        For a trace through a Cilium cluster, what ``hubble observe`` would print.
     """
 
     src: str
@@ -160,6 +167,26 @@ class Trace:
     reason: str
     hops: tuple[Hop, ...] = field(default_factory=tuple)
     cause: str | None = None
+    flows: tuple[str, ...] | None = None
+
+    def hubble(self) -> list[str]:
+        """The trace as ``hubble observe`` lines: one per observation point or Cilium drop.
+
+        Examples
+        --------
+        >>> import kpath_nb as kp
+        >>> cl = kp.load_topology("seed-cilium-buildings")
+        >>> for line in kp.trace(cl, "apartment-12", "apartment-14", reply=False).hubble():
+        ...     print(line)
+        Jan  5 09:30:00.003: default/apartment-12 (ID:256) -> default/apartment-14 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoRequest)
+        Jan  5 09:30:00.004: default/apartment-12 (ID:256) -> default/apartment-14 (ID:257) to-endpoint FORWARDED (ICMPv4 EchoRequest)
+        """
+        if self.flows is None:
+            from .errors import KpathError
+
+            raise KpathError("Hubble observes Cilium's eBPF datapath; this trace crossed a "
+                             "network without Cilium. Trace through a cluster instead.")
+        return list(self.flows)
 
     @property
     def learned(self) -> tuple[Learned, ...]:

@@ -28,6 +28,7 @@ from .errors import KpathError
 from .packet import (ARP, DEFAULT_TTL, ETHERTYPE_ARP, ICMP, IPPROTO_ICMP, IPPROTO_TCP,
                      IPPROTO_UDP, TCP, UDP, Ethernet, IPv4, Packet, Payload)
 from .tables import ArpTable, ForwardingTable, Route
+from .cluster import Cluster
 from .topology import Host, Switch, Topology
 from .trace import Hop, Learned, Lookup, Trace
 
@@ -41,7 +42,7 @@ MAX_HOPS = 4096
 """Safety net: a trace longer than this ends in a drop. TTL ends real loops long before."""
 
 
-def trace(net: Topology, src: str, dst: str, proto: str = "icmp", *, dport: int | None = None,
+def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, dport: int | None = None,
           reply: bool = True, learn: bool = False, ttl: int = DEFAULT_TTL) -> Trace:
     """Follow a packet from ``src`` to ``dst`` and, if it arrives, its answer back.
 
@@ -87,6 +88,11 @@ def trace(net: Topology, src: str, dst: str, proto: str = "icmp", *, dport: int 
         raise KpathError(f"ttl must be a whole number from 1 to 255, not {ttl!r}")
     if dport is not None and not (isinstance(dport, int) and 1 <= dport <= 65535):
         raise KpathError(f"dport must be a port number from 1 to 65535, not {dport!r}")
+    if isinstance(net, Cluster):
+        from .datapath import trace_cluster
+
+        return trace_cluster(net, src, dst, proto, dport=dport, reply=reply, learn=learn,
+                             ttl=ttl)
     src_node, src_ip = net.resolve(src)
     dst_ip = _destination_address(net, dst)
     for address in src_node.addresses():
@@ -180,6 +186,7 @@ class _Pending:
     note: str = ""
     learned: tuple[Learned, ...] = ()
     flooded: tuple[str, ...] = ()
+    observation: str | None = None
 
 
 @dataclass
@@ -206,7 +213,7 @@ class _Journey:
     def record(self, pending: _Pending) -> Hop:
         hop = Hop(len(self.hops), pending.node, pending.action, pending.in_iface,
                   pending.out_iface, pending.packet, pending.lookups, pending.note,
-                  self.direction, pending.learned, pending.flooded)
+                  self.direction, pending.learned, pending.flooded, pending.observation)
         self.hops.append(hop)
         return hop
 
@@ -391,7 +398,7 @@ class _Journey:
         lookup = Lookup("fdb", str(eth.dst), result, False, ForwardingTable.columns, rows, None)
         hop = _Pending(node.name, "flood", end[1], None, frame, (lookup,),
                        f"{eth.dst} {why}, so {node.name} sends a copy out of every other port "
-                       f"({', '.join(ports) or 'none'}); doors it is not meant for ignore it",
+                       f"({', '.join(ports) or 'none'}); the doors it is not meant for ignore it",
                        learned, ports)
         found: tuple[str, str] | None = None
         all_hops: list[_Pending] = []

@@ -1,0 +1,499 @@
+"""Follow a packet through a Kubernetes cluster running Cilium, hook by hook.
+
+What happens, as in Cilium's tunnel mode (``bpf/bpf_lxc.c``, ``bpf_overlay.c``,
+``bpf_host.c``):
+
+* A pod has one way out: ``default via <router IP> dev eth0``. Its ARP request for
+  the router IP never reaches a real neighbour: the eBPF program on the host end
+  of its veth pair (``lxc…``) answers with the ``lxc`` device's own MAC.
+* The frame enters ``lxc…`` and ``cil_from_container`` runs (Hubble
+  ``from-endpoint``): connection tracking (``cilium_ct_any4_global`` or
+  ``cilium_ct4_global``), the destination's identity and tunnel endpoint from
+  ``cilium_ipcache_v2``, then ``cilium_lxc``: is the destination an endpoint on
+  this node?
+* If it is, the destination's own program checks policy and the packet is
+  redirected straight into that pod (``to-endpoint``); with BPF host routing that
+  is ``bpf_redirect_peer``, into the pod's namespace without the host stack.
+* If the ipcache names a tunnel endpoint, the packet is handed to
+  ``cilium_vxlan`` (``to-overlay``) with the source identity as VNI; the kernel
+  wraps it in outer Ethernet / IPv4 (node to node) / UDP 8472 / VXLAN, and the
+  outer packet crosses the node network like any other. On the far node
+  ``cil_from_overlay`` (``from-overlay``) takes the identity from the VNI, finds
+  the pod in ``cilium_lxc`` and delivers it (``to-endpoint``).
+* A node's own packets follow its routing table: pod CIDRs go
+  ``via <router IP> dev cilium_host``, where ``cil_from_host`` (``from-host``)
+  takes over and does the same lookups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from ipaddress import IPv4Address
+
+from .addr import BROADCAST_MAC
+from .bpf import (CT_LIFETIME_NONTCP, CT_LIFETIME_TCP_SYN, CtEntry, IpcacheEntry, LxcEntry,
+                  ipcache_lookup, lxc_lookup)
+from .cluster import Cluster, K8sNode, Pod
+from .identity import RESERVED
+from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
+from .tables import ArpTable
+from .trace import Hop, Learned, Lookup, Trace
+from .tracer import _answer, _first_packet, _Journey, _Outcome, _Pending, _what
+
+__all__ = ["trace_cluster", "hubble_lines", "DROP_STALE"]
+
+DROP_STALE = "Stale or unroutable IP"
+"""Cilium's text for drop reason 151, as ``hubble observe`` and metrics print it."""
+
+VXLAN_SPORT_RANGE = (32768, 60999)
+"""The kernel picks the outer UDP source port from a hash of the inner flow, in this range."""
+
+
+def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | None,
+                  reply: bool, learn: bool, ttl: int) -> Trace:
+    """Trace through a cluster; :func:`kpath_nb.trace` calls this for a :class:`Cluster`."""
+    src_owner, src_ip = cl.resolve(src)
+    if src_owner is None:
+        raise_unknown(cl, src)
+    _, dst_ip = cl.resolve(dst)
+    path = _Datapath(cl, learn)
+    first = _first_packet(proto, src_ip, dst_ip, ttl, dport)
+    outcome = path.send(src_owner, first, pick_source=str(src).strip() == src_owner.name)
+    verdict, cause = ("delivered", None) if outcome.delivered else ("dropped", outcome.cause)
+    reason = outcome.reason or f"{_what(first)} delivered to {dst_ip}"
+    if outcome.delivered and reply:
+        path.journey.direction = "reply"
+        answer = _answer(outcome.packet)
+        back = path.send(cl.endpoints[outcome.node], answer, pick_source=False)
+        if back.delivered:
+            reason = f"{_what(first)} delivered to {dst_ip}, and its {_what(answer)} came back"
+        else:
+            verdict, cause = "dropped", back.cause
+            reason = (f"{_what(first)} arrived, but its {_what(answer)} was dropped at "
+                      f"{back.node} — {back.reason}")
+    if learn:
+        path.commit()
+    tr = Trace(str(src), str(dst), proto, verdict, reason, tuple(path.journey.hops), cause)
+    return replace(tr, flows=tuple(hubble_lines(cl, tr)))
+
+
+def raise_unknown(cl: Cluster, endpoint: str) -> None:
+    """A source must be a pod or a node: say which ones there are."""
+    from .errors import UnknownEndpointError
+
+    raise UnknownEndpointError(
+        f"{endpoint!r} is no pod or node of {cl.name} and cannot send; pods are "
+        f"{', '.join(cl.pods)}; nodes are {', '.join(cl.nodes)}")
+
+
+@dataclass
+class _Datapath:
+    cl: Cluster
+    learn: bool
+    journey: _Journey = field(init=False)
+    created: dict[tuple[str, str], CtEntry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.journey = _Journey(self.cl.underlay, self.learn)
+        self.clock = 10_000 + len(self.cl.conntrack)
+
+    # -- bookkeeping ----------------------------------------------------------------
+
+    def hop(self, node: str, action: str, in_iface: str | None, out_iface: str | None,
+            packet: Packet, note: str, lookups: tuple[Lookup, ...] = (),
+            learned: tuple[Learned, ...] = (), observation: str | None = None) -> Hop:
+        return self.journey.record(_Pending(node, action, in_iface, out_iface, packet, lookups,
+                                            note, learned, (), observation))
+
+    def drop(self, node: str, in_iface: str | None, packet: Packet, reason: str, cause: str,
+             lookups: tuple[Lookup, ...] = (), observation: str | None = None) -> _Outcome:
+        self.journey.record(_Pending(node, "drop", in_iface, None, packet, lookups, reason,
+                                     (), (), observation))
+        return _Outcome(False, node, packet, reason, cause)
+
+    def commit(self) -> None:
+        """Write the conntrack entries this trace made into the cluster (``learn=True``)."""
+        for (node, key), entry in self.created.items():
+            table = self.cl.conntrack.setdefault(node, [])
+            table[:] = [e for e in table if e.key != key] + [entry]
+
+    # -- where a packet starts ------------------------------------------------------
+
+    def send(self, sender, packet: Packet, *, pick_source: bool) -> _Outcome:
+        """Originate ``packet`` at a pod or a node; a node named as the source picks its
+        source address from the route, as Linux does."""
+        if isinstance(sender, Pod):
+            return self.from_pod(sender, packet)
+        return self.from_node(sender, packet, pick_source)
+
+    def from_pod(self, pod: Pod, packet: Packet) -> _Outcome:
+        node = self.cl.nodes[pod.node]
+        ip = packet[IPv4]
+        if ip.dst == pod.ip:
+            return self.deliver(pod, "lo", packet, f"{ip.dst} is {pod.name}'s own address")
+        table = pod.routing_table()
+        route = table.lookup(ip.dst)
+        route_lookup = _route_lookup(table, ip.dst)
+        arp = self.journey.arp(pod)
+        lxc_mac = node.interfaces[pod.lxc].mac
+        learned: tuple[Learned, ...] = ()
+        lookups = [route_lookup]
+        if arp.get(route.via) is None:
+            lookups.append(_arp_lookup(arp, route.via))
+            request = ARP.request(pod.mac, pod.ip, route.via)
+            self.hop(pod.name, "arp", None, "eth0",
+                     Packet((Ethernet(pod.mac, BROADCAST_MAC, ETHERTYPE_ARP), request)),
+                     f"{pod.name}'s only route is the default via {route.via}, and it has no "
+                     f"MAC for that gateway yet, so it asks who-has {route.via}",
+                     tuple(lookups))
+            self.hop(node.name, "arp", pod.lxc, pod.lxc,
+                     Packet((Ethernet(lxc_mac, pod.mac, ETHERTYPE_ARP), request.answer(lxc_mac))),
+                     f"no gatekeeper lives at {route.via}: the eBPF ARP responder on "
+                     f"{pod.lxc} (bpf_lxc, tail_handle_arp) answers with {pod.lxc}'s own MAC")
+            arp.learn(route.via, lxc_mac, "eth0")
+            learned = (Learned(pod.name, "arp", str(route.via), f"{lxc_mac} dev eth0"),)
+            lookups = [route_lookup]
+        lookups.append(_arp_lookup(arp, route.via))
+        frame = packet.encapsulate(Ethernet(pod.mac, lxc_mac))
+        self.hop(pod.name, "send", None, "eth0", frame,
+                 f"{pod.name} sends to its gateway {route.via}: the frame goes down its veth "
+                 f"pair and comes out of {pod.lxc} on {node.name}", tuple(lookups), learned)
+        return self.from_endpoint(node, pod, frame)
+
+    def from_node(self, node: K8sNode, packet: Packet, pick_source: bool) -> _Outcome:
+        ip = packet[IPv4]
+        table = node.routing_table()
+        route = table.lookup(ip.dst)
+        if route is None or route.dev != "cilium_host":
+            return self.journey.send(node, packet, pick_source=pick_source)
+        if pick_source:
+            packet = packet.replace(IPv4, src=route.src)
+        host_mac = node.interfaces["cilium_host"].mac
+        frame = packet.encapsulate(Ethernet(host_mac, host_mac))
+        self.hop(node.name, "send", None, "cilium_host", frame,
+                 f"the kernel's route '{route}' sends the packet to cilium_host (the lobby's "
+                 f"door {node.router_ip}); cilium_host needs no ARP, and eBPF takes over there",
+                 (_route_lookup(table, ip.dst),))
+        return self.from_host(node, frame)
+
+    # -- eBPF programs ----------------------------------------------------------------
+
+    def from_endpoint(self, node: K8sNode, pod: Pod, frame: Packet) -> _Outcome:
+        """``cil_from_container`` on the pod's ``lxc`` device."""
+        ip = frame[IPv4]
+        ct = self.conntrack(node, frame, "OUT", 0)
+        cache = ipcache_lookup(self.cl, node.name, ip.dst)
+        local = lxc_lookup(self.cl, node.name, ip.dst)
+        lookups = (ct[0], _ipcache_lookup(self.cl, node, ip.dst, cache),
+                   _lxc_lookup(self.cl, node, ip.dst, local))
+        return self.dispatch(node, pod.lxc, frame, "from-endpoint", lookups, ct[1], cache,
+                             local, pod.identity.number)
+
+    def from_host(self, node: K8sNode, frame: Packet) -> _Outcome:
+        """``cil_from_host`` on ``cilium_host``: the node's own packets towards pods."""
+        ip = frame[IPv4]
+        cache = ipcache_lookup(self.cl, node.name, ip.dst)
+        local = lxc_lookup(self.cl, node.name, ip.dst)
+        lookups = (_ipcache_lookup(self.cl, node, ip.dst, cache),
+                   _lxc_lookup(self.cl, node, ip.dst, local))
+        # Encapsulating, a packet from the local host travels as from a remote node.
+        return self.dispatch(node, "cilium_host", frame, "from-host", lookups, (), cache, local,
+                             RESERVED["remote-node"])
+
+    def dispatch(self, node: K8sNode, device: str, frame: Packet, observation: str,
+                 lookups: tuple[Lookup, ...], learned: tuple[Learned, ...],
+                 cache: IpcacheEntry, local: LxcEntry | None, identity: int) -> _Outcome:
+        ip = frame[IPv4]
+        if local is not None and not local.host:
+            target = self.cl.owner_of(ip.dst)
+            if not isinstance(target, Pod):  # the health endpoint
+                return self.drop(node.name, device, frame,
+                                 "the health endpoint is left out of this model", "unplugged",
+                                 lookups, observation)
+            self.hop(node.name, "redirect", device, target.lxc, frame,
+                     f"cilium_lxc has {ip.dst}: {target.name} lives in this building, so the "
+                     f"packet goes straight to its program, not through the lobby's routing",
+                     lookups, learned, observation)
+            return self.to_endpoint(node, target, frame, device)
+        if local is not None:
+            return self.to_host(node, device, frame, lookups, learned, observation)
+        if cache.tunnel_endpoint != IPv4Address("0.0.0.0"):
+            tunnel = self.cl.config.tunnel_device
+            self.hop(node.name, "redirect", device, tunnel, frame,
+                     f"{ip.dst} is not here; the ipcache says it lives behind tunnel endpoint "
+                     f"{cache.tunnel_endpoint}, so the packet goes to {tunnel}",
+                     lookups, learned, observation)
+            return self.encapsulate(node, frame, cache.tunnel_endpoint, identity)
+        if ip.dst in node.pod_cidr:
+            return self.unroutable(node, device, frame, lookups, observation)
+        # Neither local nor tunnelled: out through the node's own routing (not masqueraded here).
+        bpf = self.cl.config.host_routing == "bpf"
+        self.hop(node.name, "redirect", device, "eth0" if bpf else None, frame,
+                 f"{ip.dst} is neither an endpoint here nor behind a tunnel, so it leaves "
+                 f"unencapsulated: " + ("BPF host routing looks up the kernel's FIB and "
+                                        "redirects it to eth0" if bpf else
+                                        "legacy host routing passes it to the kernel stack"),
+                 lookups, learned, observation)
+        start = len(self.journey.hops)
+        outcome = self.journey.send(node, frame.decapsulate(1), pick_source=False)
+        hops = self.journey.hops
+        sent = next((i for i in range(start, len(hops)) if hops[i].action == "send"), None)
+        if sent is not None:
+            hops[sent] = replace(hops[sent], observation="to-network" if bpf else "to-stack")
+        return outcome
+
+    def to_endpoint(self, node: K8sNode, pod: Pod, frame: Packet, device: str) -> _Outcome:
+        """The destination's policy program, then into the pod (``to-endpoint``)."""
+        ip = frame[IPv4]
+        ct, learned = self.conntrack(node, frame, "IN", self.identity_of(node, ip.src))
+        policy = Lookup(f"cilium_policy_v2_{pod.endpoint_id:05d}",
+                        f"identity {self.identity_of(node, ip.src)} ingress",
+                        "allow: no network policy selects this pod", True)
+        lxc_mac = node.interfaces[pod.lxc].mac
+        delivered = frame.decapsulate(1).replace(IPv4, ttl=ip.ttl - 1).encapsulate(
+            Ethernet(lxc_mac, pod.mac))
+        how = ("bpf_redirect_peer puts it straight into the pod's namespace, no host stack "
+               "on the way" if self.cl.config.host_routing == "bpf" else
+               f"legacy host routing redirects it to {pod.lxc} through the CPU backlog")
+        self.hop(node.name, "redirect", device, pod.lxc, delivered,
+                 f"{pod.name}'s ingress policy allows it; the TTL drops by one, the MACs are "
+                 f"rewritten ({pod.lxc} to {pod.name}), and {how}", (ct, policy), learned,
+                 "to-endpoint")
+        return self.deliver(pod, "eth0", delivered.decapsulate(1),
+                            f"{ip.dst} is {pod.name}'s address")
+
+    def to_host(self, node: K8sNode, device: str, frame: Packet, lookups: tuple[Lookup, ...],
+                learned: tuple[Learned, ...], observation: str | None) -> _Outcome:
+        ip = frame[IPv4]
+        stack = "to-host" if self.cl.config.host_routing == "bpf" else "to-stack"
+        self.hop(node.name, "redirect", device, "cilium_host", frame,
+                 f"{ip.dst} is {node.name}'s own address ((localhost) in cilium_lxc), so the "
+                 f"packet is handed to the node's own stack", lookups, learned, observation)
+        return self.deliver(node, "cilium_host", frame.decapsulate(1),
+                            f"{ip.dst} is {node.name}'s address", observation=stack)
+
+    def unroutable(self, node: K8sNode, device: str, frame: Packet,
+                   lookups: tuple[Lookup, ...], observation: str) -> _Outcome:
+        ip = frame[IPv4]
+        return self.drop(node.name, device, frame,
+                         f"{DROP_STALE}: {ip.dst} is inside {node.name}'s pod CIDR "
+                         f"{node.pod_cidr} but no endpoint holds it (a deleted pod's address?)",
+                         "stale-or-unroutable-ip", lookups, observation)
+
+    # -- the tunnel --------------------------------------------------------------------
+
+    def encapsulate(self, node: K8sNode, frame: Packet, remote: IPv4Address,
+                    identity: int) -> _Outcome:
+        inner = frame[IPv4]
+        outer_ip = IPv4(src=node.ip, dst=remote, protocol=17)
+        sport = _vxlan_source_port(frame)
+        outer = frame.encapsulate(outer_ip, UDP(sport, self.cl.config.tunnel_port),
+                                  VXLAN(identity))
+        tunnel = self.cl.config.tunnel_device
+        self.hop(node.name, "encap", tunnel, "eth0", outer,
+                 f"{tunnel} wraps the frame: outer IPv4 {node.ip} > {remote}, UDP "
+                 f"{self.cl.config.tunnel_port}, VXLAN with VNI {identity} (the sender's "
+                 f"security identity); {outer.size - frame.size} bytes more, which is why pod "
+                 f"routes say mtu {self.cl.config.tunnel_mtu}", (), (), "to-overlay")
+        arrived = self.journey.send(node, outer, pick_source=False)
+        if not arrived.delivered:
+            return arrived
+        far = self.cl.nodes[arrived.node]
+        vni = arrived.packet[VXLAN].vni
+        inner_frame = arrived.packet.decapsulate(3)
+        local = lxc_lookup(self.cl, far.name, inner.dst)
+        lookups = (Lookup("tunnel key", "vni", f"identity {vni}", True),
+                   _lxc_lookup(self.cl, far, inner.dst, local))
+        self.hop(far.name, "decap", tunnel, None, inner_frame,
+                 f"UDP {self.cl.config.tunnel_port} belongs to {tunnel}: the outer headers come "
+                 f"off, the VNI says the sender is identity {vni}, and the original packet, "
+                 f"addresses unchanged, carries on", lookups, (), "from-overlay")
+        if local is not None and not local.host:
+            return self.to_endpoint(far, self.cl.owner_of(inner.dst), inner_frame, tunnel)
+        if local is not None:
+            return self.to_host(far, tunnel, inner_frame, (), (), None)
+        return self.unroutable(far, tunnel, inner_frame, lookups, "from-overlay")
+
+    def deliver(self, owner, in_iface: str, packet: Packet, why: str,
+                observation: str | None = None) -> _Outcome:
+        self.hop(owner.name, "deliver", in_iface, None, packet,
+                 f"{why}: delivered with TTL {packet[IPv4].ttl}", (), (), observation)
+        return _Outcome(True, owner.name, packet)
+
+    # -- state -------------------------------------------------------------------------
+
+    def conntrack(self, node: K8sNode, frame: Packet, direction: str,
+                  source_identity: int) -> tuple[Lookup, tuple[Learned, ...]]:
+        """Look the flow up in the node's CT map; create the entry on a miss."""
+        entry = _ct_entry(frame, direction, self.clock, source_identity)
+        reverse = _ct_entry(_reversed(frame), direction, self.clock, source_identity)
+        known = {e.key: e for e in self.cl.conntrack.get(node.name, [])}
+        known.update({key: e for (n, key), e in self.created.items() if n == node.name})
+        if reverse.key in known:
+            found = known[reverse.key]
+            self.created[(node.name, found.key)] = replace(
+                found, packets=found.packets + 1, bytes=found.bytes + frame.size)
+            return Lookup(entry.map_name, reverse.key, "hit: a reply of a tracked connection",
+                          True), ()
+        if entry.key in known:
+            found = known[entry.key]
+            self.created[(node.name, found.key)] = replace(
+                found, packets=found.packets + 1, bytes=found.bytes + frame.size)
+            return Lookup(entry.map_name, entry.key, "hit: a tracked connection", True), ()
+        self.created[(node.name, entry.key)] = entry
+        return (Lookup(entry.map_name, entry.key, "miss: a new connection, entry created", False),
+                (Learned(node.name, entry.map_name, entry.key, entry.value),))
+
+    def identity_of(self, node: K8sNode, ip: IPv4Address) -> int:
+        return ipcache_lookup(self.cl, node.name, ip).identity
+
+
+def node_ips(node: K8sNode) -> set[IPv4Address]:
+    """The node's own addresses: its eth0 and its router IP."""
+    return {node.ip, node.router_ip}
+
+
+def _ports(frame: Packet) -> tuple[str, int, int]:
+    l4 = frame.get(TCP) or frame.get(UDP) or frame.get(ICMP)
+    if isinstance(l4, ICMP):  # echo requests put the identifier in dport, replies in sport
+        return ("ICMP", 0, l4.identifier) if l4.type == ICMP.ECHO_REQUEST else (
+            "ICMP", l4.identifier, 0)
+    return ("TCP" if isinstance(l4, TCP) else "UDP"), l4.sport, l4.dport
+
+
+def _ct_entry(frame: Packet, direction: str, clock: int, source_identity: int) -> CtEntry:
+    ip = frame[IPv4]
+    proto, sport, dport = _ports(frame)
+    life = CT_LIFETIME_TCP_SYN if proto == "TCP" else CT_LIFETIME_NONTCP
+    return CtEntry(proto, direction, ip.src, sport, ip.dst, dport, clock + life, 1,
+                   frame.size, source_identity)
+
+
+def _reversed(frame: Packet) -> Packet:
+    """The same flow seen from the other side (for matching replies to entries)."""
+    ip = frame[IPv4]
+    l4 = frame.get(TCP) or frame.get(UDP) or frame.get(ICMP)
+    turned = l4.reply() if isinstance(l4, (TCP, UDP, ICMP)) else l4
+    return Packet((IPv4(src=ip.dst, dst=ip.src, protocol=ip.protocol), turned))
+
+
+def _vxlan_source_port(frame: Packet) -> int:
+    proto, sport, dport = _ports(frame)
+    ip = frame[IPv4]
+    digest = hashlib.sha256(f"{ip.src} {ip.dst} {proto} {sport} {dport}".encode()).digest()
+    low, high = VXLAN_SPORT_RANGE
+    return low + int.from_bytes(digest[:4], "big") % (high - low + 1)
+
+
+def _route_lookup(table, destination: IPv4Address) -> Lookup:
+    route = table.lookup(destination)
+    ordered = table.sorted_routes()
+    return Lookup("route", str(destination), str(route) if route else "miss", route is not None,
+                  table.columns, tuple(table.rows()),
+                  ordered.index(route) if route else None)
+
+
+def _arp_lookup(arp: ArpTable, ip: IPv4Address) -> Lookup:
+    entry = arp.get(ip)
+    rows = tuple(arp.rows())
+    if entry is None:
+        return Lookup("arp", str(ip), "miss", False, ArpTable.columns, rows, None)
+    return Lookup("arp", str(ip), f"{entry.mac} dev {entry.dev}", True, ArpTable.columns, rows,
+                  next(i for i, row in enumerate(rows) if row[0] == str(ip)))
+
+
+SNAPSHOT_LIMIT = 40
+"""Maps up to this size are shown whole at a lookup; bigger ones show the covering entries."""
+
+
+def _ipcache_lookup(cl: Cluster, node: K8sNode, ip: IPv4Address, found: IpcacheEntry) -> Lookup:
+    from .bpf import ipcache_entries
+
+    entries = ipcache_entries(cl, node.name) if len(cl.pods) + 4 * len(cl.nodes) <= \
+        SNAPSHOT_LIMIT else [found]
+    rows = tuple((e.key, e.value) for e in entries)
+    matched = next(i for i, e in enumerate(entries) if e.prefix == found.prefix)
+    return Lookup("cilium_ipcache_v2", str(ip), f"{found.key} {found.value}", True,
+                  ("IP PREFIX/ADDRESS", "IDENTITY"), rows, matched)
+
+
+def _lxc_lookup(cl: Cluster, node: K8sNode, ip: IPv4Address, found: LxcEntry | None) -> Lookup:
+    from .bpf import lxc_entries
+
+    entries = lxc_entries(cl, node.name)
+    if len(entries) > SNAPSHOT_LIMIT:
+        entries = [found] if found else []
+    rows = tuple((e.key, e.value) for e in entries)
+    matched = next((i for i, e in enumerate(entries) if found and e.ip == found.ip), None)
+    result = f"{found.key} {found.value}" if found else "miss: not an endpoint on this node"
+    return Lookup("cilium_lxc", str(ip), result, found is not None,
+                  ("IP ADDRESS", "LOCAL ENDPOINT INFO"), rows, matched)
+
+
+# -- Hubble ----------------------------------------------------------------------------
+
+HUBBLE_EPOCH = datetime(2026, 1, 5, 9, 30, 0)
+
+
+def hubble_lines(cl: Cluster, tr: Trace) -> list[str]:
+    """The trace as ``hubble observe`` prints it: one line per observation point or drop."""
+    lines = []
+    client = None
+    for hop in tr.hops:
+        if hop.observation is None and hop.action != "drop":
+            continue
+        addresses = [h for h in hop.packet if isinstance(h, IPv4)]
+        if not addresses:
+            continue
+        ip = addresses[-1]
+        if hop.action == "drop" and hop.observation is None and not _is_cilium_drop(tr, hop):
+            continue
+        node = cl.nodes.get(hop.node) or cl.nodes[cl.pods[hop.node].node]
+        client = client or ip.src
+        a, b = (ip.src, ip.dst) if hop.direction == "request" else (ip.dst, ip.src)
+        arrow = "<>" if hop.action == "drop" else ("->" if hop.direction == "request" else "<-")
+        kind = (f"{DROP_STALE} DROPPED" if hop.action == "drop" else
+                f"{hop.observation} FORWARDED")
+        when = HUBBLE_EPOCH + timedelta(milliseconds=hop.index)
+        stamp = f"{when:%b} {when.day:2d} {when:%H:%M:%S}.{when.microsecond // 1000:03d}"
+        lines.append(f"{stamp}: {_who(cl, node, a, hop.packet, a == ip.src)} {arrow} "
+                     f"{_who(cl, node, b, hop.packet, b == ip.src)} {kind} "
+                     f"({_flow_summary(hop.packet)})")
+    return lines
+
+
+def _is_cilium_drop(tr: Trace, hop: Hop) -> bool:
+    return tr.cause == "stale-or-unroutable-ip"
+
+
+def _innermost(packet: Packet) -> Packet:
+    """The headers from the innermost IPv4 on: what Hubble reports for a tunnelled packet."""
+    last = max(i for i, h in enumerate(packet.headers) if isinstance(h, IPv4))
+    return packet.decapsulate(last)
+
+
+def _who(cl: Cluster, node: K8sNode, ip: IPv4Address, packet: Packet, is_source: bool) -> str:
+    owner = cl.owner_of(ip)
+    packet = _innermost(packet)
+    l4 = packet.get(TCP) or packet.get(UDP)
+    port = ""
+    if l4 is not None:
+        port = f":{l4.sport if is_source else l4.dport}"
+    identity = ipcache_lookup(cl, node.name, ip).identity
+    label = f"ID:{identity}" if identity >= 256 else next(
+        name for name, number in RESERVED.items() if number == identity)
+    name = owner.qualified_name if isinstance(owner, Pod) else str(ip)
+    return f"{name}{port} ({label})"
+
+
+def _flow_summary(packet: Packet) -> str:
+    packet = _innermost(packet)
+    l4 = packet.get(TCP) or packet.get(UDP) or packet.get(ICMP)
+    if isinstance(l4, ICMP):
+        return "ICMPv4 EchoRequest" if l4.type == ICMP.ECHO_REQUEST else "ICMPv4 EchoReply"
+    if isinstance(l4, UDP):
+        return "UDP"
+    return "TCP Flags: SYN" if l4.flags == "S" else "TCP Flags: SYN, ACK"
+
