@@ -18,7 +18,7 @@ from types import ModuleType
 
 __all__ = ["Feedback", "unanswered", "judge"]
 
-_CHAPTERS = ("subnets", "switching", "routing")
+_CHAPTERS = ("subnets", "switching", "routing", "pods", "ipam", "maps", "tunnel")
 
 
 def __getattr__(name: str) -> ModuleType:
