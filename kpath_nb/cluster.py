@@ -28,6 +28,7 @@ default via 10.0.10.11 dev eth0 mtu 1450
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import random
 from dataclasses import dataclass, field
@@ -240,6 +241,9 @@ class Cluster:
         self._rng: dict[str, random.Random] = {}
         self._endpoint_ids: dict[str, set[int]] = {}
         self._pod_by_ip: dict[IPv4Address, Pod] = {}
+        self.clock = 10_000
+        """Seconds since the nodes booted, as conntrack's ``expires`` counts them; each
+        trace with ``learn=True`` moves it on by one."""
         for subnet in self._underlay_subnets():
             for pool in self.cidrs.pools:
                 if subnet.overlaps(pool):
@@ -324,6 +328,10 @@ class Cluster:
 
     def __repr__(self) -> str:
         return f"<Cluster {self.name!r}: {len(self.nodes)} nodes, {len(self.pods)} pods>"
+
+    def copy(self) -> "Cluster":
+        """An independent copy, to try changes on without touching this cluster."""
+        return copy.deepcopy(self)
 
     # -- changing -----------------------------------------------------------------
 

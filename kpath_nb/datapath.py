@@ -34,18 +34,22 @@ from ipaddress import IPv4Address
 
 from .addr import BROADCAST_MAC
 from .bpf import (CT_LIFETIME_NONTCP, CT_LIFETIME_TCP_SYN, CtEntry, IpcacheEntry, LxcEntry,
-                  ipcache_lookup, lxc_lookup)
+                  ipcache_entries, ipcache_lookup, lxc_entries, lxc_lookup)
 from .cluster import Cluster, K8sNode, Pod
+from .errors import KpathError, UnknownEndpointError
 from .identity import RESERVED
 from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
 from .tables import ArpTable
 from .trace import Hop, Learned, Lookup, Trace
 from .tracer import _answer, _first_packet, _Journey, _Outcome, _Pending, _what
 
-__all__ = ["trace_cluster", "hubble_lines", "DROP_STALE"]
+__all__ = ["trace_cluster", "hubble_lines", "DROP_STALE", "DROP_REASONS"]
 
 DROP_STALE = "Stale or unroutable IP"
 """Cilium's text for drop reason 151, as ``hubble observe`` and metrics print it."""
+
+DROP_REASONS = {"stale-or-unroutable-ip": DROP_STALE}
+"""Cilium's drop texts for the causes the datapath can end in."""
 
 VXLAN_SPORT_RANGE = (32768, 60999)
 """The kernel picks the outer UDP source port from a hash of the inner flow, in this range."""
@@ -58,6 +62,9 @@ def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | N
     if src_owner is None:
         raise_unknown(cl, src)
     _, dst_ip = cl.resolve(dst)
+    if any(dst_ip == node.health_ip for node in cl.nodes.values()):
+        raise KpathError(f"{dst_ip} is a cilium-health endpoint, which this model leaves out; "
+                         f"trace to a pod or a node")
     path = _Datapath(cl, learn)
     first = _first_packet(proto, src_ip, dst_ip, ttl, dport)
     outcome = path.send(src_owner, first, pick_source=str(src).strip() == src_owner.name)
@@ -81,8 +88,6 @@ def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | N
 
 def raise_unknown(cl: Cluster, endpoint: str) -> None:
     """A source must be a pod or a node: say which ones there are."""
-    from .errors import UnknownEndpointError
-
     raise UnknownEndpointError(
         f"{endpoint!r} is no pod or node of {cl.name} and cannot send; pods are "
         f"{', '.join(cl.pods)}; nodes are {', '.join(cl.nodes)}")
@@ -97,7 +102,7 @@ class _Datapath:
 
     def __post_init__(self) -> None:
         self.journey = _Journey(self.cl.underlay, self.learn)
-        self.clock = 10_000 + len(self.cl.conntrack)
+        self.clock = self.cl.clock
 
     # -- bookkeeping ----------------------------------------------------------------
 
@@ -118,6 +123,7 @@ class _Datapath:
         for (node, key), entry in self.created.items():
             table = self.cl.conntrack.setdefault(node, [])
             table[:] = [e for e in table if e.key != key] + [entry]
+        self.cl.clock += 1
 
     # -- where a packet starts ------------------------------------------------------
 
@@ -208,10 +214,6 @@ class _Datapath:
         ip = frame[IPv4]
         if local is not None and not local.host:
             target = self.cl.owner_of(ip.dst)
-            if not isinstance(target, Pod):  # the health endpoint
-                return self.drop(node.name, device, frame,
-                                 "the health endpoint is left out of this model", "unplugged",
-                                 lookups, observation)
             self.hop(node.name, "redirect", device, target.lxc, frame,
                      f"cilium_lxc has {ip.dst}: {target.name} lives in this building, so the "
                      f"packet goes straight to its program, not through the lobby's routing",
@@ -409,8 +411,6 @@ SNAPSHOT_LIMIT = 40
 
 
 def _ipcache_lookup(cl: Cluster, node: K8sNode, ip: IPv4Address, found: IpcacheEntry) -> Lookup:
-    from .bpf import ipcache_entries
-
     entries = ipcache_entries(cl, node.name) if len(cl.pods) + 4 * len(cl.nodes) <= \
         SNAPSHOT_LIMIT else [found]
     rows = tuple((e.key, e.value) for e in entries)
@@ -420,8 +420,6 @@ def _ipcache_lookup(cl: Cluster, node: K8sNode, ip: IPv4Address, found: IpcacheE
 
 
 def _lxc_lookup(cl: Cluster, node: K8sNode, ip: IPv4Address, found: LxcEntry | None) -> Lookup:
-    from .bpf import lxc_entries
-
     entries = lxc_entries(cl, node.name)
     if len(entries) > SNAPSHOT_LIMIT:
         entries = [found] if found else []
@@ -440,21 +438,15 @@ HUBBLE_EPOCH = datetime(2026, 1, 5, 9, 30, 0)
 def hubble_lines(cl: Cluster, tr: Trace) -> list[str]:
     """The trace as ``hubble observe`` prints it: one line per observation point or drop."""
     lines = []
-    client = None
     for hop in tr.hops:
-        if hop.observation is None and hop.action != "drop":
-            continue
         addresses = [h for h in hop.packet if isinstance(h, IPv4)]
-        if not addresses:
-            continue
+        if hop.observation is None or not addresses:
+            continue  # Hubble sees Cilium's hooks, not the switches of the node network
         ip = addresses[-1]
-        if hop.action == "drop" and hop.observation is None and not _is_cilium_drop(tr, hop):
-            continue
         node = cl.nodes.get(hop.node) or cl.nodes[cl.pods[hop.node].node]
-        client = client or ip.src
         a, b = (ip.src, ip.dst) if hop.direction == "request" else (ip.dst, ip.src)
         arrow = "<>" if hop.action == "drop" else ("->" if hop.direction == "request" else "<-")
-        kind = (f"{DROP_STALE} DROPPED" if hop.action == "drop" else
+        kind = (f"{DROP_REASONS[tr.cause]} DROPPED" if hop.action == "drop" else
                 f"{hop.observation} FORWARDED")
         when = HUBBLE_EPOCH + timedelta(milliseconds=hop.index)
         stamp = f"{when:%b} {when.day:2d} {when:%H:%M:%S}.{when.microsecond // 1000:03d}"
@@ -462,10 +454,6 @@ def hubble_lines(cl: Cluster, tr: Trace) -> list[str]:
                      f"{_who(cl, node, b, hop.packet, b == ip.src)} {kind} "
                      f"({_flow_summary(hop.packet)})")
     return lines
-
-
-def _is_cilium_drop(tr: Trace, hop: Hop) -> bool:
-    return tr.cause == "stale-or-unroutable-ip"
 
 
 def _innermost(packet: Packet) -> Packet:
