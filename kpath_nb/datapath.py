@@ -69,13 +69,14 @@ def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | N
     first = _first_packet(proto, src_ip, dst_ip, ttl, dport)
     outcome = path.send(src_owner, first, pick_source=str(src).strip() == src_owner.name)
     verdict, cause = ("delivered", None) if outcome.delivered else ("dropped", outcome.cause)
-    reason = outcome.reason or f"{_what(first)} delivered to {dst_ip}"
+    reason = outcome.reason or f"{_what(first)} was delivered to {dst_ip}"
     if outcome.delivered and reply:
         path.journey.direction = "reply"
         answer = _answer(outcome.packet)
         back = path.send(cl.endpoints[outcome.node], answer, pick_source=False)
         if back.delivered:
-            reason = f"{_what(first)} delivered to {dst_ip}, and its {_what(answer)} came back"
+            reason = (f"{_what(first)} was delivered to {dst_ip}, and its {_what(answer)} "
+                      f"came back")
         else:
             verdict, cause = "dropped", back.cause
             reason = (f"{_what(first)} arrived, but its {_what(answer)} was dropped at "

@@ -601,11 +601,16 @@ class Topology:
                 route = Route.parse(route)
             except AddressError as exc:
                 raise TopologyError(str(exc), node=node.name, field=where) from None
-        connected = {i.name: i.ip.network for i in node.interfaces.values() if i.ip}
+        connected = {i.name: i.ip.network for i in node.interfaces.values() if i.ip and i.up}
         if route.dev is not None and route.dev not in node.interfaces:
             raise TopologyError(
                 f"route '{route}' names device {route.dev!r}; {node.name} has "
                 f"{', '.join(node.interfaces)}", node=node.name, field=where)
+        if route.dev is not None and not node.interfaces[route.dev].up:
+            raise TopologyError(
+                f"route '{route}' goes through {route.dev}, which is down; Linux refuses it "
+                f"('Network is down'): bring the interface up or leave the route out",
+                node=node.name, field=where)
         if route.via is not None:
             on_link = [name for name, net in connected.items() if route.via in net
                        and (route.dev is None or route.dev == name)]

@@ -110,13 +110,14 @@ def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, d
         answer = _answer(outcome.packet)
         back = journey.send(journey.net.nodes[outcome.node], answer, pick_source=False)
         if back.delivered:
-            reason = f"{_what(first)} delivered to {dst_ip}, and its {_what(answer)} came back"
+            reason = (f"{_what(first)} was delivered to {dst_ip}, and its {_what(answer)} "
+                      f"came back")
         else:
             reason = (f"{_what(first)} arrived, but its {_what(answer)} was dropped at "
                       f"{back.node} — {back.reason}")
         verdict, cause = ("delivered", None) if back.delivered else ("dropped", back.cause)
     elif outcome.delivered:
-        verdict, reason, cause = "delivered", f"{_what(first)} delivered to {dst_ip}", None
+        verdict, reason, cause = "delivered", f"{_what(first)} was delivered to {dst_ip}", None
     else:
         verdict, reason, cause = "dropped", outcome.reason, outcome.cause
     return Trace(str(src), str(dst), proto, verdict, reason, tuple(journey.hops), cause)

@@ -474,3 +474,13 @@ def test_gateway_on_the_broadcast_address_is_refused():
 def test_switch_subnet_without_mask_is_refused():
     with pytest.raises(TopologyError, match="mask"):
         Topology().add_switch("sw", subnet="10.0.10.0")
+
+
+def test_route_through_a_down_interface_is_refused():
+    net = Topology()
+    with pytest.raises(TopologyError, match="goes through eth0, which is down"):
+        net.add_host("h1", interfaces={"eth0": {"ip": "10.0.0.1/24", "state": "down"}},
+                     routes=["10.9.0.0/16 dev eth0"])
+    with pytest.raises(TopologyError, match="not on any connected subnet"):
+        net.add_host("h2", interfaces={"eth0": {"ip": "10.0.0.2/24", "state": "down"}},
+                     gateway="10.0.0.254")

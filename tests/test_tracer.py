@@ -503,8 +503,8 @@ def test_to_frame_and_str(seed):
     assert frame.loc[1, "out"] == "eth1,eth2,eth5"             # a flood lists its ports
     assert set(frame["leg"]) == {"request", "reply"}
     lines = str(tr).splitlines()
-    assert lines[0] == ("house-14 -> house-24 (icmp): delivered, the ICMP echo request delivered "
-                        "to 10.0.20.24, and its ICMP echo reply came back")
+    assert lines[0] == ("house-14 -> house-24 (icmp): delivered, the ICMP echo request was "
+                        "delivered to 10.0.20.24, and its ICMP echo reply came back")
     assert len(lines) == len(tr.hops) + 1
 
 
