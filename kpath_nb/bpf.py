@@ -127,6 +127,11 @@ class CtEntry:
     source_security_id: int = 0
 
     @property
+    def tuple(self) -> tuple:
+        """(protocol, source, source port, destination, destination port)."""
+        return self.proto, self.src, self.sport, self.dst, self.dport
+
+    @property
     def map_name(self) -> str:
         """``cilium_ct4_global`` for TCP, ``cilium_ct_any4_global`` for the rest."""
         return "cilium_ct4_global" if self.proto == "TCP" else "cilium_ct_any4_global"

@@ -143,6 +143,7 @@ class K8sNode(Host):
     health_ip: IPv4Address | None = None
     health_endpoint_id: int = 0
     ifindex: dict[str, int] = field(default_factory=dict)
+    next_ifindex: int = 0
     underlay_routes: list[Route] = field(default_factory=list)
 
     kind = "node"
@@ -355,13 +356,16 @@ class Cluster:
         if target.pod_cidr is not None:
             raise TopologyError("has already joined the cluster", node=node)
         try:
-            target.pod_cidr = self.cidrs.assign(node, pod_cidr)
-            allocator = NodeAllocator(target.pod_cidr, seed=f"{self.config.seed}/{node}")
+            cidr = self.cidrs.assign(node, pod_cidr)
+        except KpathError as exc:
+            raise TopologyError(str(exc), node=node, field="pod_cidr") from None
+        allocator = NodeAllocator(cidr, seed=f"{self.config.seed}/{node}")
+        try:
             target.router_ip = allocator.allocate("router", router_ip)
         except KpathError as exc:
             self.cidrs.release(node)
-            target.pod_cidr = None
-            raise TopologyError(str(exc), node=node, field="pod_cidr") from None
+            raise TopologyError(str(exc), node=node, field="router_ip") from None
+        target.pod_cidr = cidr
         self.allocators[node] = allocator
         self._rng[node] = random.Random(f"{self.config.seed}/{node}/endpoints")
         target.health_ip = allocator.allocate("health")
@@ -370,6 +374,7 @@ class Cluster:
         target.underlay_routes = list(target.static_routes)
         target.ifindex.update({"lo": 1, "eth0": 2, "cilium_net": 3, "cilium_host": 4,
                                self.config.tunnel_device: 5, "lxc_health": 6})
+        target.next_ifindex = FIRST_POD_IFINDEX  # Linux never reuses a number at once
         self.underlay.add_interface(node, "cilium_host", f"{target.router_ip}/32")
         for device in ("cilium_net", self.config.tunnel_device, "lxc_health"):
             self.underlay.add_interface(node, device)
@@ -399,7 +404,8 @@ class Cluster:
             When the node's pod CIDR has no free address left.
         """
         if name in self.pods:
-            raise TopologyError("a pod with this name already exists", node=name)
+            raise TopologyError(f"pod {name!r} already exists on {self.pods[name].node}; pod "
+                                f"names must be unique", field="pods")
         if node not in self.nodes or self.nodes[node].pod_cidr is None:
             raise UnknownEndpointError(
                 f"unknown node {node!r} for pod {name!r}: nodes are {', '.join(self.nodes)}")
@@ -418,7 +424,8 @@ class Cluster:
             Route(IPv4Network(f"{host.router_ip}/32"), "eth0", scope="link"),
         ]
         self.underlay.add_interface(node, lxc, mac=str(mac_from_name(container, lxc)))
-        host.ifindex[lxc] = max(host.ifindex.values(), default=FIRST_POD_IFINDEX - 1) + 1
+        host.ifindex[lxc] = host.next_ifindex
+        host.next_ifindex += 1
         self.pods[name] = pod
         self._pod_by_ip[address] = pod
         return pod

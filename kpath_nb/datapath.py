@@ -35,7 +35,7 @@ from ipaddress import IPv4Address
 from .addr import BROADCAST_MAC
 from .bpf import (CT_LIFETIME_NONTCP, CT_LIFETIME_TCP_SYN, CtEntry, IpcacheEntry, LxcEntry,
                   ipcache_entries, ipcache_lookup, lxc_entries, lxc_lookup)
-from .cluster import Cluster, K8sNode, Pod
+from .cluster import VXLAN_OVERHEAD, Cluster, K8sNode, Pod
 from .errors import KpathError, UnknownEndpointError
 from .identity import RESERVED
 from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
@@ -298,8 +298,9 @@ class _Datapath:
         self.hop(node.name, "encap", tunnel, "eth0", outer,
                  f"{tunnel} wraps the frame: outer IPv4 {node.ip} > {remote}, UDP "
                  f"{self.cl.config.tunnel_port}, VXLAN with VNI {identity} (the sender's "
-                 f"security identity); {outer.size - frame.size} bytes more, which is why pod "
-                 f"routes say mtu {self.cl.config.tunnel_mtu}", (), (), "to-overlay")
+                 f"security identity); with the outer Ethernet header that is "
+                 f"{VXLAN_OVERHEAD} bytes more, which is why pod routes say mtu "
+                 f"{self.cl.config.tunnel_mtu}", (), (), "to-overlay")
         arrived = self.journey.send(node, outer, pick_source=False)
         if not arrived.delivered:
             return arrived
@@ -329,22 +330,19 @@ class _Datapath:
 
     def conntrack(self, node: K8sNode, frame: Packet, direction: str,
                   source_identity: int) -> tuple[Lookup, tuple[Learned, ...]]:
-        """Look the flow up in the node's CT map; create the entry on a miss."""
+        """Look the flow up in the node's CT map: a reply matches the entry its request made
+        (tuple reversed, either direction); a new flow creates an entry."""
         entry = _ct_entry(frame, direction, self.clock, source_identity)
-        reverse = _ct_entry(_reversed(frame), direction, self.clock, source_identity)
-        known = {e.key: e for e in self.cl.conntrack.get(node.name, [])}
-        known.update({key: e for (n, key), e in self.created.items() if n == node.name})
-        if reverse.key in known:
-            found = known[reverse.key]
-            self.created[(node.name, found.key)] = replace(
-                found, packets=found.packets + 1, bytes=found.bytes + frame.size)
-            return Lookup(entry.map_name, reverse.key, "hit: a reply of a tracked connection",
-                          True), ()
-        if entry.key in known:
-            found = known[entry.key]
-            self.created[(node.name, found.key)] = replace(
-                found, packets=found.packets + 1, bytes=found.bytes + frame.size)
-            return Lookup(entry.map_name, entry.key, "hit: a tracked connection", True), ()
+        known = {e.tuple: e for e in self.cl.conntrack.get(node.name, [])}
+        known.update({e.tuple: e for (n, _), e in self.created.items() if n == node.name})
+        forward, backward = _tuple(frame), _tuple(frame, reverse=True)
+        for tup, what in ((forward, "a tracked connection"),
+                          (backward, "a reply of a tracked connection")):
+            found = next((e for t, e in known.items() if t[1:] == tup[1:]), None)
+            if found is not None:
+                self.created[(node.name, found.key)] = replace(
+                    found, packets=found.packets + 1, bytes=found.bytes + frame.size)
+                return Lookup(found.map_name, found.key, f"hit: {what}", True), ()
         self.created[(node.name, entry.key)] = entry
         return (Lookup(entry.map_name, entry.key, "miss: a new connection, entry created", False),
                 (Learned(node.name, entry.map_name, entry.key, entry.value),))
@@ -367,19 +365,20 @@ def _ports(frame: Packet) -> tuple[str, int, int]:
 
 
 def _ct_entry(frame: Packet, direction: str, clock: int, source_identity: int) -> CtEntry:
+    proto, src, sport, dst, dport = _tuple(frame)
+    life = CT_LIFETIME_TCP_SYN if proto == "TCP" else CT_LIFETIME_NONTCP
+    return CtEntry(proto, direction, src, sport, dst, dport, clock + life, 1, frame.size,
+                   source_identity)
+
+
+def _tuple(frame: Packet, *, reverse: bool = False) -> tuple:
+    """The packet's conntrack tuple (protocol, source, port, destination, port), or the
+    same flow seen from the other end."""
     ip = frame[IPv4]
     proto, sport, dport = _ports(frame)
-    life = CT_LIFETIME_TCP_SYN if proto == "TCP" else CT_LIFETIME_NONTCP
-    return CtEntry(proto, direction, ip.src, sport, ip.dst, dport, clock + life, 1,
-                   frame.size, source_identity)
-
-
-def _reversed(frame: Packet) -> Packet:
-    """The same flow seen from the other side (for matching replies to entries)."""
-    ip = frame[IPv4]
-    l4 = frame.get(TCP) or frame.get(UDP) or frame.get(ICMP)
-    turned = l4.reply() if isinstance(l4, (TCP, UDP, ICMP)) else l4
-    return Packet((IPv4(src=ip.dst, dst=ip.src, protocol=ip.protocol), turned))
+    if reverse:
+        return proto, ip.dst, dport, ip.src, sport
+    return proto, ip.src, sport, ip.dst, dport
 
 
 def _vxlan_source_port(frame: Packet) -> int:
