@@ -25,7 +25,7 @@ from .errors import AddressError, KpathError, TopologyError, UnknownEndpointErro
 from .generate import generate_cluster
 from .ipam import IpamError, IpamExhaustedError
 from .io import available_topologies, load_topology, parse_topology
-from .packet import ARP, ICMP, IPv4, TCP, UDP, Ethernet, Packet, Payload
+from .packet import ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet, Payload
 from .tables import ArpTable, ForwardingTable, Route, RouteTable
 from .topology import Host, Interface, Link, Router, Switch, Topology
 from .trace import Hop, Learned, Lookup, Trace
@@ -62,7 +62,7 @@ __all__ = [
     "K8sNode", "Pod", "generate_cluster", "ArpTable", "BROADCAST_MAC", "Ethernet", "ForwardingTable", "Hop",
     "Host", "ICMP", "IPv4", "Interface", "KpathError", "Learned", "Link", "Lookup", "MacAddress",
     "Packet", "Payload", "Route", "RouteTable", "Router", "Switch", "TCP", "Topology",
-    "TopologyError", "Trace", "UDP", "UnknownEndpointError", "available_topologies",
+    "TopologyError", "Trace", "UDP", "VXLAN", "UnknownEndpointError", "available_topologies",
     "broadcast_address", "load_topology", "mac_from_name", "network_address", "parse_address",
     "parse_interface", "parse_network", "parse_topology", "same_subnet", "to_binary", "trace",
     *_LAZY,

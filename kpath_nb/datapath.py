@@ -251,9 +251,13 @@ class _Datapath:
         """The destination's policy program, then into the pod (``to-endpoint``)."""
         ip = frame[IPv4]
         ct, learned = self.conntrack(node, frame, "IN", self.identity_of(node, ip.src))
-        policy = Lookup(f"cilium_policy_v2_{pod.endpoint_id:05d}",
-                        f"identity {self.identity_of(node, ip.src)} ingress",
-                        "allow: no network policy selects this pod", True)
+        checks = (ct,)
+        if "reply" not in ct.result:  # replies of tracked connections skip policy
+            checks += (Lookup(f"cilium_policy_v2_{pod.endpoint_id:05d}",
+                              f"identity {self.identity_of(node, ip.src)} ingress",
+                              "allow: no network policy selects this pod", True),)
+        verdict = (f"{pod.name}'s ingress policy allows it" if len(checks) > 1 else
+                   "a reply of a tracked connection needs no second policy check")
         lxc_mac = node.interfaces[pod.lxc].mac
         delivered = frame.decapsulate(1).replace(IPv4, ttl=ip.ttl - 1).encapsulate(
             Ethernet(lxc_mac, pod.mac))
@@ -261,8 +265,8 @@ class _Datapath:
                "on the way" if self.cl.config.host_routing == "bpf" else
                f"legacy host routing redirects it to {pod.lxc} through the CPU backlog")
         self.hop(node.name, "redirect", device, pod.lxc, delivered,
-                 f"{pod.name}'s ingress policy allows it; the TTL drops by one, the MACs are "
-                 f"rewritten ({pod.lxc} to {pod.name}), and {how}", (ct, policy), learned,
+                 f"{verdict}; the TTL drops by one, the MACs are "
+                 f"rewritten ({pod.lxc} to {pod.name}), and {how}", checks, learned,
                  "to-endpoint")
         return self.deliver(pod, "eth0", delivered.decapsulate(1),
                             f"{ip.dst} is {pod.name}'s address")
@@ -330,15 +334,18 @@ class _Datapath:
 
     def conntrack(self, node: K8sNode, frame: Packet, direction: str,
                   source_identity: int) -> tuple[Lookup, tuple[Learned, ...]]:
-        """Look the flow up in the node's CT map: a reply matches the entry its request made
-        (tuple reversed, either direction); a new flow creates an entry."""
+        """Look the flow up in the node's CT map as ``ct_lookup4`` does: first the tuple as it
+        is, in this direction; then reversed, in the other direction (a reply). A miss
+        creates an entry."""
         entry = _ct_entry(frame, direction, self.clock, source_identity)
-        known = {e.tuple: e for e in self.cl.conntrack.get(node.name, [])}
-        known.update({e.tuple: e for (n, _), e in self.created.items() if n == node.name})
-        forward, backward = _tuple(frame), _tuple(frame, reverse=True)
-        for tup, what in ((forward, "a tracked connection"),
-                          (backward, "a reply of a tracked connection")):
-            found = next((e for t, e in known.items() if t[1:] == tup[1:]), None)
+        known = {e.key: e for e in self.cl.conntrack.get(node.name, [])}
+        known.update({e.key: e for (n, _), e in self.created.items() if n == node.name})
+        other = "IN" if direction == "OUT" else "OUT"
+        for tup, way, what in ((_tuple(frame), direction, "a tracked connection"),
+                               (_tuple(frame, reverse=True), other,
+                                "a reply of a tracked connection")):
+            found = next((e for e in known.values()
+                          if e.tuple == tup and e.direction == way), None)
             if found is not None:
                 self.created[(node.name, found.key)] = replace(
                     found, packets=found.packets + 1, bytes=found.bytes + frame.size)

@@ -32,8 +32,15 @@ import networkx as nx
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
-from matplotlib.patheffects import withStroke
+from matplotlib.patches import (
+    FancyArrowPatch,
+    FancyBboxPatch,
+    Patch,
+    Polygon,
+    Rectangle,
+)
+from matplotlib.path import Path
+from matplotlib.text import Text
 
 from .addr import parse_address, parse_interface, parse_network
 from .errors import AddressError
@@ -63,11 +70,15 @@ _HATCHES = ("/", "\\", "..", "x", "+", "o", "-", "|")
 _REQUEST, _REPLY = OKABE_ITO["blue"], OKABE_ITO["orange"]
 _ARP_COLOUR, _HIGHLIGHT = OKABE_ITO["reddish purple"], OKABE_ITO["vermillion"]
 _CABLE = "#7a7a7a"
-_LABEL_BOX = dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.75)
+_LABEL_BOX = dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85)
 
-_UNIT_INCH = 0.62        # inches per layout unit in a figure made here
-_CHAR = 0.100            # estimated width of one 8-point character, in layout units
-_LINE = 0.22             # estimated height of one 8-point line, in layout units
+_UNIT_INCH = 0.38        # inches per layout unit in a figure made here
+_CHAR = 0.070 / _UNIT_INCH   # estimated width of one 8-point character, in layout units
+_LINE = 0.136 / _UNIT_INCH   # estimated height of one 8-point line, in layout units
+_MAX_WIDTH = 9.6         # inches: a figure made here fits a notebook's width at 100 dpi
+
+# Font sizes (points) at font scale 1, which a figure made here keeps.
+_PT_HOST, _PT_IFACE, _PT_ROUTER, _PT_REGION, _PT_BADGE, _PT_CURRENT = 9, 8.5, 9.5, 10, 8.5, 10
 _LAYER_GAP = 3.6         # minimum distance between layers of the segment graph
 
 
@@ -81,7 +92,7 @@ class _Segment:
     colour: str
     hatch: str
     title: str
-    side: str                                  # where the hosts sit: left, right, below, around
+    side: str                           # where the hosts sit: left, right, below, above, around
     box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
@@ -93,7 +104,7 @@ class _Layout:
     extent: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
 
 
-def _text_size(text: str, size: float = 8) -> tuple[float, float]:
+def _text_size(text: str, size: float = _PT_HOST) -> tuple[float, float]:
     lines = text.splitlines() or [""]
     scale = size / 8
     return max(len(line) for line in lines) * _CHAR * scale, len(lines) * _LINE * scale
@@ -182,7 +193,7 @@ def _layout(net: Topology) -> _Layout:
                 far = net.peer(n, iface)
                 step = depth[owner.get(far[0], far[0])] - depth[n] if far else 0
                 if (step < 0) if side == "left" else (step > 0):
-                    facing.append(_text_size(_iface_text(net, n, iface), 7)[0])
+                    facing.append(_text_size(_iface_text(net, n, iface), _PT_IFACE)[0])
             return 0.5 + max(facing, default=0.0)
 
         def height(n: str) -> float:
@@ -194,14 +205,25 @@ def _layout(net: Topology) -> _Layout:
 
         pitch = max(height(n) for n in comp)
         xs = [reach(n, "left") for n in layers[0]]
-        x = max(xs) if xs else 0.0
+        layer_x = [max(xs) if xs else 0.0]
+        for i in range(1, len(layers)):
+            gap = max(reach(n, "right") for n in layers[i - 1]) + max(
+                reach(n, "left") for n in layers[i]) + 0.4
+            layer_x.append(layer_x[-1] + max(_LAYER_GAP, gap))
+        fold = _fold(layer_x, reach(layers[-1][0], "right"), pitch)
         for i, layer in enumerate(layers):
-            if i:
-                gap = max(reach(n, "right") for n in layers[i - 1]) + max(
-                    reach(n, "left") for n in layer) + 0.4
-                x += max(_LAYER_GAP, gap)
+            x, y = layer_x[i], y_offset
+            if fold is not None and i >= fold:
+                # The second row runs back right to left under the first one.
+                x = layer_x[fold - 1] - (layer_x[i] - layer_x[fold])
+                y = y_offset - max(layer_x[fold] - layer_x[fold - 1], pitch)
             for j, n in enumerate(layer):
-                layout.pos[n] = (x, y_offset - (j - (len(layer) - 1) / 2) * pitch)
+                layout.pos[n] = (x, y - (j - (len(layer) - 1) / 2) * pitch)
+                if n in sides and fold is not None:
+                    sides[n] = ({"left": "right", "right": "left"}.get(sides[n], sides[n])
+                                if depth[n] >= fold else
+                                "above" if sides[n] == "below" else sides[n])
+                    arcs[n] = _arc(len(satellites[n]), sides[n])
         for sw in sorted(switches, key=order.__getitem__):
             sx, sy = layout.pos[sw]
             radius, angles = arcs[sw]
@@ -224,6 +246,18 @@ def _layout(net: Topology) -> _Layout:
     return layout
 
 
+def _fold(layer_x: list[float], tail: float, pitch: float) -> int | None:
+    """The first layer of a second row when one row of layers would be too wide for a
+    notebook page and too flat to read, or None. ``tail`` is how far the last layer's
+    labels reach beyond it; ``pitch``, the height of one row."""
+    width = layer_x[-1] + tail
+    if len(layer_x) < 4 or width * _UNIT_INCH <= _MAX_WIDTH or width < 2.5 * pitch * 2:
+        return None
+    # The first row keeps the longer half, so the second fits under it.
+    return next(k for k in range(2, len(layer_x))
+                if layer_x[-1] - layer_x[k] <= layer_x[k - 1])
+
+
 def _arc(count: int, side: str) -> tuple[float, list[float]]:
     """Radius and angles (radians) for ``count`` hosts around a switch, first host first."""
     if count == 0:
@@ -232,12 +266,12 @@ def _arc(count: int, side: str) -> tuple[float, list[float]]:
         step = 360 / count
         angles = [180 + i * step for i in range(count)]
     else:
-        centre = {"left": 180, "right": 0, "below": 270}[side]
+        centre = {"left": 180, "right": 0, "below": 270, "above": 90}[side]
         span = min(160.0, 55.0 * (count - 1))
         step = span / (count - 1) if count > 1 else 0.0
         sign = -1 if side == "right" else 1
         angles = [centre + sign * (-span / 2 + i * step) for i in range(count)]
-    radius = 1.9 if count == 1 else max(2.1, 1.5 / (2 * math.sin(math.radians(step) / 2)))
+    radius = 2.3 if count == 1 else max(2.6, 1.8 / (2 * math.sin(math.radians(step) / 2)))
     return radius, [math.radians(a) for a in angles]
 
 
@@ -267,6 +301,8 @@ def _switch_label_anchor(layout: _Layout, sw: str) -> tuple[float, float, str, s
         return x - 0.3, y - 0.4, "right", "top"
     if side == "below":
         return x + 0.4, y + 0.4, "left", "bottom"
+    if side == "above":
+        return x + 0.4, y - 0.4, "left", "top"
     return x, y - 0.5, "center", "top"
 
 
@@ -280,7 +316,7 @@ def _segment_box(net: Topology, layout: _Layout, seg: _Segment) -> tuple[float, 
     x1 = max([p[0] + 0.4 for p in points] + [b[2] for b in boxes]) + 0.25
     y0 = min([p[1] - 0.4 for p in points] + [b[1] for b in boxes]) - 0.25
     y1 = max([p[1] + 0.4 for p in points] + [b[3] for b in boxes]) + 0.25
-    title_w, title_h = _text_size(seg.title, 9)
+    title_w, title_h = _text_size(seg.title, _PT_REGION)
     if x1 - x0 < title_w + 0.4:
         grow = (title_w + 0.4 - (x1 - x0)) / 2
         x0, x1 = x0 - grow, x1 + grow
@@ -297,17 +333,25 @@ def _extent(net: Topology, layout: _Layout) -> tuple[float, float, float, float]
             x, y = layout.pos[name]
             xs += [x - 0.9, x + 0.9]
             ys += [y - 0.9, y + 0.9]
+        if name in net.routers:
+            x0, y0, x1, y1 = _text_box(*_router_label_anchor(net, layout, name), name,
+                                       _PT_ROUTER)
+            xs += [x0, x1]
+            ys += [y0, y1]
     return min(xs) - 0.3, min(ys) - 0.3, max(xs) + 0.3, max(ys) + 0.3
 
 
 _TOP_IN, _BOTTOM_IN = 0.8, 0.55   # room for a three-line title and a two-row legend
 
 
-def network_axes(net: Topology, figure: Figure | None = None) -> Axes:
+def network_axes(net: Topology, figure: Figure | None = None, *,
+                 trace: Trace | None = None) -> Axes:
     """A new Axes sized for drawing ``net``, on ``figure`` or on a new pyplot figure.
 
     Pass a :class:`matplotlib.figure.Figure` to stay clear of pyplot (as the
-    explorer widget does); its size is set to fit the network.
+    explorer widget does); its size is set to fit the network, at most a
+    notebook page wide. With ``trace``, sized for the part of the network the
+    trace touches, which is what :func:`draw_trace` shows.
 
     Examples
     --------
@@ -318,10 +362,12 @@ def network_axes(net: Topology, figure: Figure | None = None) -> Axes:
     >>> bool(width > height)
     True
     """
-    x0, y0, x1, y1 = _layout(net).extent
+    layout = _layout(net)
+    x0, y0, x1, y1 = layout.extent if trace is None else _trace_extent(net, layout, trace)
     width, height = (x1 - x0) * _UNIT_INCH, (y1 - y0) * _UNIT_INCH
-    scale = min(1.0, 13.0 / width, 9.0 / height)
-    return _new_axes(None, (max(width * scale, 5.0), height * scale + _TOP_IN + _BOTTOM_IN),
+    # A small network (or the corner a trace shows) is drawn larger, up to a page wide.
+    scale = min(1.5, _MAX_WIDTH / width, 8.0 / height)
+    return _new_axes(None, (max(width * scale, 6.5), height * scale + _TOP_IN + _BOTTOM_IN),
                      figure)
 
 
@@ -353,9 +399,23 @@ def _font_scale(ax: Axes, extent: tuple[float, float, float, float], unit_inch: 
 # -- drawing the network ---------------------------------------------------------
 
 
-def _draw_network(net: Topology, ax: Axes, layout: _Layout, faded: bool) -> float:
-    """Draw the network; return the font scale used, for what is drawn on top."""
-    fs = _font_scale(ax, layout.extent, _UNIT_INCH)
+_Box = tuple[float, float, float, float]     # x0, y0, x1, y1 in layout units
+_LABEL_Z = 7    # labels above the arrows of a trace (5, 6), below its hop numbers (8, 9)
+
+
+def _draw_network(net: Topology, ax: Axes, layout: _Layout, faded: bool,
+                  extent: _Box | None = None) -> tuple[float, list[_Box]]:
+    """Draw the network showing ``extent`` (default: all of it); return the font scale used
+    and the boxes taken by nodes and labels, for what is drawn on top to avoid."""
+    extent = extent or layout.extent
+    fs = _font_scale(ax, extent, _UNIT_INCH)
+    taken_boxes: list[_Box] = []
+    labels: list[tuple[Text, _Box]] = []
+
+    def label(box: _Box) -> None:
+        """Note the box the text just drawn takes."""
+        taken_boxes.append(box)
+        labels.append((ax.texts[-1], box))
     ink = "#666666" if faded else "#111111"
     fill_alpha = 0.10 if faded else 0.18
     for seg in layout.segments.values():
@@ -369,10 +429,9 @@ def _draw_network(net: Topology, ax: Axes, layout: _Layout, faded: bool) -> floa
         ax.add_patch(FancyBboxPatch(**shape, facecolor="none", edgecolor=seg.colour,
                                     linewidth=1.6, alpha=0.6 if faded else 1.0,
                                     gid=f"segment:{seg.switch}"))
-        ax.text(x0 + 0.3, y1 - 0.12, seg.title, ha="left", va="top", fontsize=9 * fs,
-                fontweight="bold", color=ink, zorder=4,
-                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none",
-                          alpha=0.85))
+        ax.text(x0 + 0.3, y1 - 0.12, seg.title, ha="left", va="top", fontsize=_PT_REGION * fs,
+                fontweight="bold", color=ink, zorder=_LABEL_Z, bbox=_LABEL_BOX)
+        label(_text_box(x0 + 0.3, y1 - 0.12, "left", "top", seg.title, _PT_REGION))
     for link in net.links:
         (na, ia), (nb, ib) = link.a, link.b
         (xa, ya), (xb, yb) = layout.pos[na], layout.pos[nb]
@@ -392,10 +451,11 @@ def _draw_network(net: Topology, ax: Axes, layout: _Layout, faded: bool) -> floa
                     default=math.pi), _reads_above(own, sgn)))
                 text = _iface_text(net, node, iface)
                 start = 0.42 if len(angles) <= 2 else 0.9
-                end = start + _text_size(text, 7)[0]
+                end = start + _text_size(text, _PT_IFACE)[0]
                 taken[_reads_above(own, side)].append(
                     (start, end) if node == na else (length - end, length - start))
-                _edge_text(ax, layout.pos[node], layout.pos[far], start, side, text, ink, fs)
+                label(_edge_text(ax, layout.pos[node], layout.pos[far], start, side,
+                                              text, ink, fs))
         if not any(isinstance(net.nodes[n], Switch) for n in (na, nb)):
             ipa, ipb = net.nodes[na].interfaces[ia].ip, net.nodes[nb].interfaces[ib].ip
             if ipa is not None and ipb is not None and ipa.network == ipb.network:
@@ -407,47 +467,66 @@ def _draw_network(net: Topology, ax: Axes, layout: _Layout, faded: bool) -> floa
                     for lo, hi in zip(edges[::2], edges[1::2]):
                         gaps.append((hi - lo, not is_above, (lo + hi) / 2, is_above))
                 _, _, middle, is_above = max(gaps)
-                _edge_text(ax, (xa, ya), (xb, yb), middle,
-                           1 if _reads_above(own, 1) == is_above else -1, str(ipa.network),
-                           ink, fs, style="italic", centred=True)
+                label(_edge_text(
+                    ax, (xa, ya), (xb, yb), middle, 1 if _reads_above(own, 1) == is_above
+                    else -1, str(ipa.network), ink, fs, style="italic", centred=True))
     alpha = 0.7 if faded else 1.0
     for name, node in net.nodes.items():
         x, y = layout.pos[name]
+        taken_boxes.append((x - 0.3, y - 0.3, x + 0.3, y + 0.3))
         if isinstance(node, Switch):
             seg = layout.segments[name]
             ax.scatter([x], [y], s=380 * fs**2, marker="o", facecolor=seg.colour, edgecolor="black",
                        linewidth=1.2, zorder=3, alpha=alpha, gid=f"switch:{name}")
-            lx, ly, ha, va = _switch_label_anchor(layout, name)
-            ax.text(lx, ly, name, ha=ha, va=va, fontsize=8 * fs, color=ink, zorder=4,
-                    bbox=_LABEL_BOX)
+            anchor = _switch_label_anchor(layout, name)
+            ax.text(*anchor[:2], name, ha=anchor[2], va=anchor[3], fontsize=_PT_HOST * fs,
+                    color=ink, zorder=_LABEL_Z, bbox=_LABEL_BOX)
+            label(_text_box(*anchor, name))
         elif name in net.routers:
             ax.scatter([x], [y], s=300 * fs**2, marker="D", facecolor="white", edgecolor="black",
                        linewidth=1.6, zorder=3, alpha=alpha, gid=f"router:{name}")
-            cx, cy = _free_direction(net, layout, name, 0)
-            ax.text(x + 0.5 * cx, y + 0.5 * cy, name, ha="center" if abs(cx) < 0.3 else
-                    "left" if cx > 0 else "right", va="center" if abs(cy) < 0.3 else
-                    "bottom" if cy > 0 else "top", fontsize=8.5 * fs, fontweight="bold",
-                    color=ink, zorder=4, bbox=_LABEL_BOX)
+            anchor = _router_label_anchor(net, layout, name)
+            ax.text(*anchor[:2], name, ha=anchor[2], va=anchor[3], fontsize=_PT_ROUTER * fs,
+                    fontweight="bold", color=ink, zorder=_LABEL_Z, bbox=_LABEL_BOX)
+            label(_text_box(*anchor, name, _PT_ROUTER))
         else:
             owner = next((s for s in layout.segments.values() if name in s.hosts), None)
             ax.scatter([x], [y], s=260 * fs**2, marker="s", linewidth=1.2, zorder=3, alpha=alpha,
                        facecolor=owner.colour if owner else "white", edgecolor="black",
                        gid=f"host:{name}")
-            lx, ly, ha, va = _host_label_anchor(layout, name)
-            ax.text(lx, ly, _host_text(net, name), ha=ha, va=va, fontsize=8 * fs, color=ink,
-                    zorder=4, linespacing=1.15, bbox=_LABEL_BOX)
-    x0, y0, x1, y1 = layout.extent
+            anchor = _host_label_anchor(layout, name)
+            text = _host_text(net, name)
+            ax.text(*anchor[:2], text, ha=anchor[2], va=anchor[3], fontsize=_PT_HOST * fs,
+                    color=ink, zorder=_LABEL_Z, linespacing=1.15, bbox=_LABEL_BOX)
+            label(_text_box(*anchor, text))
+    x0, y0, x1, y1 = extent
+    for text, (bx0, by0, bx1, by1) in labels:
+        # Outside a zoomed view, a label would be cut in the middle of a word: leave it out.
+        text.set_visible(bx0 >= x0 - 0.1 and by0 >= y0 - 0.1 and bx1 <= x1 + 0.1
+                         and by1 <= y1 + 0.1)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    return fs
+    return fs, taken_boxes
 
 
 def _iface_text(net: Topology, node: str, iface: str) -> str:
     interface = net.nodes[node].interfaces[iface]
     state = "" if interface.up else " down"
     return f"{iface}{state}\n{interface.ip.ip}" if interface.ip else f"{iface}{state}"
+
+
+def _router_label_anchor(net: Topology, layout: _Layout, name: str) -> tuple[float, float,
+                                                                              str, str]:
+    """Where a router's name goes: beside it, clear of its cables, and above or below the
+    door labels that run along its cables."""
+    x, y = layout.pos[name]
+    cx, cy = _free_direction(net, layout, name, 0)
+    out = 0.5 + (_text_size("eth0\n10.0.0.1", _PT_IFACE)[1] if abs(cy) >= 0.3 else 0.0)
+    return (x + out * cx, y + out * cy,
+            "center" if abs(cx) < 0.3 else "left" if cx > 0 else "right",
+            "center" if abs(cy) < 0.3 else "bottom" if cy > 0 else "top")
 
 
 def _link_angles(net: Topology, layout: _Layout, node: str) -> list[float]:
@@ -484,7 +563,7 @@ def _reads_above(angle: float, side: int) -> bool:
 
 def _edge_text(ax: Axes, start: tuple[float, float], end: tuple[float, float],
                along: float, side: int, text: str, colour: str, fs: float,
-               style: str = "normal", centred: bool = False) -> None:
+               style: str = "normal", centred: bool = False) -> _Box:
     """Write ``text`` beside the cable start→end, starting (or centred, if ``centred``)
     ``along`` units from ``start``, on the ``side`` normal (+1: left of the direction of
     travel), rotated with the cable so it reads left to right."""
@@ -498,9 +577,16 @@ def _edge_text(ax: Axes, start: tuple[float, float], end: tuple[float, float],
     up_x, up_y = -math.sin(math.radians(angle)), math.cos(math.radians(angle))
     ha = "center" if centred else ("right" if flip else "left")
     ax.text(x, y, text, ha=ha, va="bottom" if nx_ * up_x + ny_ * up_y > 0 else "top",
-            rotation=angle, rotation_mode="anchor", fontsize=7 * fs, color=colour, style=style,
-            zorder=4, linespacing=1.1,
-            bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.7))
+            rotation=angle, rotation_mode="anchor", fontsize=_PT_IFACE * fs, color=colour,
+            style=style, zorder=_LABEL_Z, linespacing=1.1,
+            bbox=dict(_LABEL_BOX, boxstyle="round,pad=0.1"))
+    # The box the text takes: along the cable from where it starts, out on its side.
+    w, h = _text_size(text, _PT_IFACE)
+    a = along - (w / 2 if centred else 0.0)
+    corners = [(start[0] + ux * (a + s) + nx_ * (0.1 + o), start[1] + uy * (a + s) + ny_ * (0.1 + o))
+               for s in (0.0, w) for o in (0.0, h)]
+    return (min(c[0] for c in corners), min(c[1] for c in corners),
+            max(c[0] for c in corners), max(c[1] for c in corners))
 
 
 def _shape_legend() -> list:
@@ -559,33 +645,101 @@ def _hop_edges(net: Topology, hop: Hop) -> list[tuple[str, str]]:
     return edges
 
 
+_Point = tuple[float, float]
+_Curve = tuple[_Point, _Point, _Point]      # a quadratic Bézier: start, control, end
+
+
 def _arrow_style(direction: str, kind: str, current: bool) -> dict:
-    if kind == "arp":
-        style = dict(linestyle=":" if direction == "request" else "-.", linewidth=1.5,
-                     color=_ARP_COLOUR, arrowstyle="->,head_length=5,head_width=3.5")
-    else:
-        style = dict(linestyle="-" if direction == "request" else (0, (5, 2.5)), linewidth=2.0,
-                     color=_REQUEST if direction == "request" else _REPLY,
-                     arrowstyle="-|>,head_length=7,head_width=3.5")
+    """Line style, width and colour of an arrow's shaft, and its head's length and half
+    width in points. Heads are solid whatever the shaft, so none looks like a drop mark."""
     if current:
-        style.update(color=_HIGHLIGHT, linewidth=3.6,
-                     arrowstyle="-|>,head_length=9,head_width=5")
-    return style
+        return dict(linestyle="-", linewidth=3.6, color=_HIGHLIGHT, head=(11.0, 6.0))
+    if kind == "arp":
+        return dict(linestyle=":" if direction == "request" else "-.", linewidth=1.5,
+                    color=_ARP_COLOUR, head=(7.0, 3.5))
+    return dict(linestyle="-" if direction == "request" else (0, (5, 2.5)), linewidth=2.0,
+                color=_REQUEST if direction == "request" else _REPLY, head=(8.0, 4.0))
+
+
+def _curve(start: _Point, end: _Point, bulge: float) -> _Curve:
+    """The curve from ``start`` to ``end`` whose middle lies ``bulge`` units to the right of
+    the straight line."""
+    (x1, y1), (x2, y2) = start, end
+    length = math.dist(start, end) or 1.0
+    k = 2 * bulge / length
+    return start, ((x1 + x2) / 2 + k * (y2 - y1), (y1 + y2) / 2 - k * (x2 - x1)), end
+
+
+def _blossom(curve: _Curve, a: float, b: float) -> _Point:
+    """The polar form of the curve: ``_blossom(c, t, t)`` is the point at ``t`` and the
+    piece from ``a`` to ``b`` has control point ``_blossom(c, a, b)``."""
+    (x0, y0), (x1, y1), (x2, y2) = curve
+    w0, w1, w2 = (1 - a) * (1 - b), (1 - a) * b + a * (1 - b), a * b
+    return w0 * x0 + w1 * x1 + w2 * x2, w0 * y0 + w1 * y1 + w2 * y2
+
+
+def _t_at(curve: _Curve, distance: float, from_end: bool = False) -> float:
+    """The curve parameter ``distance`` units (along the curve) from its start or end."""
+    steps = 64
+    points = [_blossom(curve, i / steps, i / steps) for i in range(steps + 1)]
+    if from_end:
+        points.reverse()
+    walked = 0.0
+    for i in range(steps):
+        piece = math.dist(points[i], points[i + 1])
+        if walked + piece >= distance:
+            t = (i + (distance - walked) / (piece or 1.0)) / steps
+            return 1 - t if from_end else t
+        walked += piece
+    return 0.0 if from_end else 1.0
+
+
+def _overlap(a: _Box, b: _Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1],
+                                                                                        b[1]))
+
+
+def _trace_extent(net: Topology, layout: _Layout, tr: Trace) -> _Box:
+    """The part of the picture a trace needs: the neighbourhoods and routers it touches, or
+    the whole network when that is most of it."""
+    touched = {hop.node for hop in tr.hops} | {far for hop in tr.hops
+                                               for _, far in _hop_edges(net, hop)}
+    boxes = []
+    for seg in layout.segments.values():
+        if touched & {seg.switch, *seg.hosts}:
+            boxes.append(seg.box)
+    for name in sorted(touched):
+        x, y = layout.pos[name]
+        boxes.append((x - 0.9, y - 0.9, x + 0.9, y + 0.9))
+        if name in net.routers:
+            boxes.append(_text_box(*_router_label_anchor(net, layout, name), name, _PT_ROUTER))
+            for iface in net.nodes[name].interfaces:
+                far = net.peer(name, iface)
+                if far is None:
+                    continue
+                (fx, fy), reach = layout.pos[far[0]], 0.6 + _text_size(
+                    _iface_text(net, name, iface), _PT_IFACE)[0]
+                length = math.dist((x, y), (fx, fy)) or 1.0
+                ex, ey = x + (fx - x) / length * reach, y + (fy - y) / length * reach
+                boxes.append((min(x, ex) - 0.6, min(y, ey) - 0.6, max(x, ex) + 0.6,
+                              max(y, ey) + 0.6))
+    x0, y0, x1, y1 = layout.extent
+    zoom = (max(x0, min(b[0] for b in boxes) - 0.3), max(y0, min(b[1] for b in boxes) - 0.3),
+            min(x1, max(b[2] for b in boxes) + 0.3), min(y1, max(b[3] for b in boxes) + 0.3))
+    if (zoom[2] - zoom[0]) * (zoom[3] - zoom[1]) > 0.7 * (x1 - x0) * (y1 - y0):
+        return layout.extent
+    return zoom
 
 
 def _hop_numbers(numbers: list[int]) -> str:
     if len(numbers) <= 3:
         return ", ".join(map(str, numbers))
-    return f"{numbers[0]}, {numbers[1]} … {numbers[-1]} (×{len(numbers)})"
+    return f"{numbers[0]}, {numbers[1]}…{numbers[-1]} ×{len(numbers)}"
 
 
-def _arc_point(start: tuple[float, float], end: tuple[float, float], rad: float,
-               t: float = 0.5) -> tuple[float, float]:
-    """A point on matplotlib's ``arc3`` curve (equal aspect): a quadratic Bézier."""
-    (x1, y1), (x2, y2) = start, end
-    cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
-    u = 1 - t
-    return u * u * x1 + 2 * u * t * cx + t * t * x2, u * u * y1 + 2 * u * t * cy + t * t * y2
+def _chars_across(ax: Axes) -> int:
+    """About how many 10-point characters fit across the figure of ``ax``."""
+    return int(ax.figure.get_figwidth() * 72 / 5.6)
 
 
 def _wrap(text: str, width: int = 100) -> str:
@@ -626,9 +780,13 @@ def draw_trace(net: Topology, tr: Trace, ax: Axes | None = None, upto: int | Non
     if upto is not None and not 0 <= upto < len(tr.hops):
         raise ValueError(f"upto={upto} is outside the trace: its hops are numbered 0 to "
                          f"{len(tr.hops) - 1}")
-    ax = ax if ax is not None else network_axes(net)
+    ax = ax if ax is not None else network_axes(net, trace=tr)
     layout = _layout(net)
-    fs = _draw_network(net, ax, layout, faded=True)
+    view = _trace_extent(net, layout, tr)
+    fs, placed = _draw_network(net, ax, layout, faded=True, extent=view)
+    box = ax.get_position()
+    points_per_unit = 72 * min(box.width * ax.figure.get_figwidth() / (view[2] - view[0]),
+                               box.height * ax.figure.get_figheight() / (view[3] - view[1]))
     shown = tr.hops if upto is None else tr.hops[:upto + 1]
 
     # One arc per (cable, direction, leg, kind), numbered by first appearance in the whole
@@ -645,43 +803,76 @@ def draw_trace(net: Topology, tr: Trace, ax: Axes | None = None, upto: int | Non
             continue
         for edge in _hop_edges(net, hop):
             groups.setdefault((edge, (hop.direction, _hop_kind(hop))), []).append(hop.index)
+    drawn: set[str] = set()      # what the legend lists
+    numbered: list[_Box] = []    # where hop numbers went: others keep off them most of all
 
-    current_arcs = {(edge, (tr.hops[upto].direction, _hop_kind(tr.hops[upto])))
-                    for edge in _hop_edges(net, tr.hops[upto])} if upto is not None else set()
-
-    def arrow(edge: tuple[str, str], key: tuple[str, str], label: str, gid: str,
-              current: bool) -> None:
-        start, end = layout.pos[edge[0]], layout.pos[edge[1]]
+    def arrow(edge: tuple[str, str], key: tuple[str, str], current: bool) -> _Curve:
+        """Draw the arrow for hops of kind ``key`` along ``edge``; return its curve."""
         slot = slots[edge].index(key)
-        bulge = 0.25 + 0.35 * slot   # units from the cable, whatever its length
-        rad = min(1.0, 2 * bulge / (math.dist(start, end) or 1.0))
+        curve = _curve(layout.pos[edge[0]], layout.pos[edge[1]], 0.2 + 0.28 * slot)
         style = _arrow_style(key[0], key[1], current)
-        colour = style.pop("color")
-        ax.add_patch(FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}",
-                                     shrinkA=11 * fs, shrinkB=11 * fs, color=colour,
-                                     zorder=6 if current else 5, mutation_scale=1, **style))
-        x, y = _arc_point(start, end, rad, 0.5 + (0.0 if slot == 0 else -0.1 if slot % 2 else 0.1))
-        if not current and (edge, key) in current_arcs:
-            # The highlighted hop's circle takes the arc's middle; move this label outwards.
-            ox, oy = _arc_point(start, end, rad * 1.6)
-            x, y = x + (ox - x) * 1.5, y + (oy - y) * 1.5
+        drawn.add("current" if current else f"{key[1]} {key[0]}")
+        clear = 11 * fs / points_per_unit       # keep clear of the node markers
+        head_length, head_half = (v / points_per_unit for v in style["head"])
+        t0, t1 = _t_at(curve, clear), _t_at(curve, clear + 0.7 * head_length, from_end=True)
+        shaft = [_blossom(curve, t0, t0), _blossom(curve, t0, t1), _blossom(curve, t1, t1)]
+        zorder = 6 if current else 5
+        ax.add_patch(FancyArrowPatch(path=Path(shaft, [Path.MOVETO, Path.CURVE3, Path.CURVE3]),
+                                     arrowstyle="-", color=style["color"], zorder=zorder,
+                                     linestyle=style["linestyle"], linewidth=style["linewidth"],
+                                     capstyle="butt", gid="current-arrow" if current else None))
+        t_tip = _t_at(curve, clear, from_end=True)
+        t_base = _t_at(curve, clear + head_length, from_end=True)
+        (tx, ty), (bx, by) = _blossom(curve, t_tip, t_tip), _blossom(curve, t_base, t_base)
+        length = math.hypot(tx - bx, ty - by) or 1.0
+        nx_, ny_ = -(ty - by) / length * head_half, (tx - bx) / length * head_half
+        ax.add_patch(Polygon([(tx, ty), (bx + nx_, by + ny_), (bx - nx_, by - ny_)],
+                             closed=True, facecolor=style["color"], edgecolor=style["color"],
+                             linewidth=0.8, linestyle="-", joinstyle="miter", zorder=zorder,
+                             gid="arrowhead"))
+        return curve
+
+    def badge(curve: _Curve, label: str, gid: str, current: bool, colour: str) -> None:
+        """Number an arrow where its label covers the fewest labels and numbers already
+        placed: at the middle of the curve if it is free, else nearer one end."""
+        size = _PT_CURRENT if current else _PT_BADGE
+        w, h = _text_size(label, size)
+        w, h = (max(w, h) + 0.35,) * 2 if current else (w + 0.25, h + 0.12)
+        best: tuple[float, _Point, _Box] | None = None
+        for t in (0.5, 0.4, 0.6, 0.32, 0.68, 0.26, 0.74):
+            x, y = _blossom(curve, t, t)
+            spot = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            cost = (sum(_overlap(spot, other) for other in placed)
+                    + 4 * sum(_overlap(spot, other) for other in numbered))
+            if best is None or cost < best[0] - 1e-9:
+                best = (cost, (x, y), spot)
+            if cost == 0:
+                break
+        numbered.append(best[2])
         box = (dict(boxstyle="circle,pad=0.25", facecolor=_HIGHLIGHT, edgecolor="black")
                if current else dict(boxstyle="round,pad=0.15", facecolor="white",
-                                    edgecolor=colour, linewidth=0.8))
-        ax.text(x, y, label, ha="center", va="center", fontsize=(9 if current else 7.5) * fs,
+                                    edgecolor=colour, linewidth=0.9))
+        ax.text(*best[1], label, ha="center", va="center", fontsize=size * fs,
                 fontweight="bold", color="white" if current else "black", bbox=box,
-                zorder=8 if current else 7, gid=gid)
+                zorder=9 if current else 8, gid=gid, clip_on=True)
 
-    for (edge, key), numbers in groups.items():
-        arrow(edge, key, _hop_numbers(numbers), "hops:" + ",".join(map(str, numbers)), False)
+    # Place numbers in hop order, so stepping on never moves the numbers already shown.
+    events: list[tuple[int, object]] = [(numbers[0], group) for group, numbers in groups.items()]
+    events += [(hop.index, hop) for hop in shown if hop.index == upto or not _hop_edges(net, hop)]
     at_node: list[str] = []
-    for hop in shown:
-        current = hop.index == upto
+    for _, event in sorted(events, key=lambda e: (e[0], isinstance(e[1], Hop))):
+        if not isinstance(event, Hop):
+            edge, key = event
+            numbers = groups[event]
+            curve = arrow(edge, key, False)
+            badge(curve, _hop_numbers(numbers), "hops:" + ",".join(map(str, numbers)), False,
+                  _arrow_style(key[0], key[1], False)["color"])
+            continue
+        hop, current = event, event.index == upto
         edges = _hop_edges(net, hop)
-        if current:
-            for edge in edges:
-                arrow(edge, (hop.direction, _hop_kind(hop)), str(hop.index),
-                      f"current:{hop.index}", True)
+        for edge in edges:
+            badge(arrow(edge, (hop.direction, _hop_kind(hop)), True), str(hop.index),
+                  f"current:{hop.index}", True, _HIGHLIGHT)
         if edges:
             continue
         x, y = layout.pos[hop.node]
@@ -689,16 +880,22 @@ def draw_trace(net: Topology, tr: Trace, ax: Axes | None = None, upto: int | Non
             1 if hop.node in net.routers else 0))
         at_node.append(hop.node)
         if hop.action == "drop":
+            drawn.add("drop")
             ax.scatter([x], [y], s=500 * fs**2, marker="X", color=_HIGHLIGHT, edgecolor="black",
                        linewidth=1.0, zorder=9, gid="drop-marker")
-        mark = {"drop": " ✗ drop", "deliver": " ✓"}.get(hop.action, f" {hop.action}")
-        box = dict(boxstyle="round,pad=0.2", facecolor=_HIGHLIGHT if current else "white",
-                   edgecolor="black", linewidth=1.2 if current else 0.8)
-        ax.text(x + 0.6 * dx, y + 0.6 * dy, f"{hop.index}{mark}",
-                ha="center" if abs(dx) < 0.3 else "left" if dx > 0 else "right",
-                va="center" if abs(dy) < 0.3 else "bottom" if dy > 0 else "top",
-                fontsize=(9 if current else 7.5) * fs, fontweight="bold",
-                color="white" if current else "black", bbox=box, zorder=9,
+        if current:
+            drawn.add("current")
+        text = f"{hop.index}" + {"drop": " ✗ drop", "deliver": " ✓"}.get(hop.action,
+                                                                        f" {hop.action}")
+        size = _PT_CURRENT if current else _PT_BADGE
+        anchor = (x + 0.6 * dx, y + 0.6 * dy,
+                  "center" if abs(dx) < 0.3 else "left" if dx > 0 else "right",
+                  "center" if abs(dy) < 0.3 else "bottom" if dy > 0 else "top")
+        numbered.append(_text_box(*anchor, text, size))
+        ax.text(*anchor[:2], text, ha=anchor[2], va=anchor[3], fontsize=size * fs,
+                fontweight="bold", color="white" if current else "black", zorder=9,
+                bbox=dict(boxstyle="round,pad=0.2", facecolor=_HIGHLIGHT if current else "white",
+                          edgecolor="black", linewidth=1.2 if current else 0.8),
                 gid=f"{'drop' if hop.action == 'drop' else 'current' if current else 'hops'}:"
                     f"{hop.index}")
 
@@ -708,17 +905,22 @@ def draw_trace(net: Topology, tr: Trace, ax: Axes | None = None, upto: int | Non
         subtitle = f"hop {hop.index} · {hop.node} · {hop.action}: {hop.note or hop.action}"
     else:
         subtitle = tr.reason
-    ax.set_title(f"{title}\n{_wrap(subtitle)}", fontsize=10, loc="center")
-    legend = [Line2D([], [], color=_REQUEST, linewidth=2, label="request"),
-              Line2D([], [], color=_REPLY, linewidth=2, linestyle=(0, (5, 2.5)), label="reply"),
-              Line2D([], [], color=_ARP_COLOUR, linewidth=1.5, linestyle=":",
-                     label="ARP frame"),
-              Line2D([], [], color=_HIGHLIGHT, linewidth=3.6, label="this hop"),
-              Line2D([], [], linestyle="", marker="X", markersize=10, color=_HIGHLIGHT,
+    ax.set_title(f"{title}\n{_wrap(subtitle, _chars_across(ax))}", fontsize=10, loc="center")
+    entries = {
+        "data request": dict(color=_REQUEST, linewidth=2, label="request"),
+        "data reply": dict(color=_REPLY, linewidth=2, linestyle=(0, (5, 2.5)), label="reply"),
+        "arp request": dict(color=_ARP_COLOUR, linewidth=1.5, linestyle=":",
+                            label="ARP frame"),
+        "arp reply": dict(color=_ARP_COLOUR, linewidth=1.5, linestyle="-.",
+                          label="ARP frame (reply leg)"),
+        "current": dict(color=_HIGHLIGHT, linewidth=3.6, label="this hop"),
+        "drop": dict(linestyle="", marker="X", markersize=10, color=_HIGHLIGHT,
                      markeredgecolor="black", label="dropped here"),
-              *_shape_legend()]
-    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
-              fontsize=8, frameon=False, handlelength=3.5)
+    }
+    legend = [Line2D([], [], **entry) for name, entry in entries.items() if name in drawn]
+    ax.legend(handles=[*legend, *_shape_legend()], loc="upper center",
+              bbox_to_anchor=(0.5, 0.0), ncol=max(2, min(4, int(_chars_across(ax) / 24))),
+              fontsize=8.5, frameon=False, handlelength=3.5)
     return ax
 
 
@@ -778,20 +980,30 @@ def _grid_axes(ax: Axes | None, extent: tuple[float, float, float, float],
     return ax, _font_scale(ax, extent, unit)
 
 
+_STRIP = 0.24    # height of the patterned strip along the bottom of a cell
+
+
 def _bit_cells(ax: Axes, y: float, bits: str, styles: list[dict], fs: float,
                text_colours: list[str] | None = None) -> None:
+    """One row of cells with their digits. A style's ``hatch`` patterns only a strip along
+    the bottom of the cell, so the digit stays clear."""
     for i, bit in enumerate(bits):
-        ax.add_patch(Rectangle((_bit_x(i), y), 1, 1, **styles[i]))
-        ax.text(_bit_x(i) + 0.5, y + 0.5, bit, ha="center", va="center", fontsize=9 * fs,
-                family="monospace", fontweight="bold", zorder=3, gid="bit",
-                color="black" if text_colours is None else text_colours[i],
-                path_effects=[withStroke(linewidth=2.2, foreground="white", alpha=0.85)])
+        style = dict(styles[i])
+        hatch = style.pop("hatch", None)
+        ax.add_patch(Rectangle((_bit_x(i), y), 1, 1, **style))
+        if hatch:
+            ax.add_patch(Rectangle((_bit_x(i), y), 1, _STRIP, hatch=hatch, facecolor="none",
+                                   edgecolor=style.get("edgecolor"), linewidth=0,
+                                   zorder=style.get("zorder", 1)))
+        ax.text(_bit_x(i) + 0.5, y + 0.5 + _STRIP / 4, bit, ha="center", va="center",
+                fontsize=9.5 * fs, family="monospace", fontweight="bold", zorder=3, gid="bit",
+                color="black" if text_colours is None else text_colours[i])
 
 
 def _bit_ruler(ax: Axes, y: float, fs: float) -> None:
     for i in (0, 7, 8, 15, 16, 23, 24, 31):
-        ax.text(_bit_x(i) + 0.5, y, str(i + 1), ha="center", va="bottom", fontsize=6.5 * fs,
-                color="#555555")
+        ax.text(_bit_x(i) + 0.5, y, str(i + 1), ha="center", va="bottom", fontsize=8.5 * fs,
+                color="#444444")
 
 
 def draw_bits(*values: object, ax: Axes | None = None, prefixlen: int | None = None,
@@ -830,7 +1042,10 @@ def draw_bits(*values: object, ax: Axes | None = None, prefixlen: int | None = N
         raise ValueError(f"{len(labels)} labels for {len(rows)} values; give one label per value")
     fallback = next((r[1] for r in rows if r[1] is not None), None)
     pitch = 1.45
-    ax, fs = _grid_axes(ax, (-7.5, -(len(rows) - 1) * pitch - 0.3, _GRID_RIGHT + 6.5, 1.7), 11.0)
+    bit_rows = [f"{number:032b}" for number, *_ in rows]
+    differ = next((i for i in range(32) if len({b[i] for b in bit_rows}) > 1), None)
+    bottom = -(len(rows) - 1) * pitch - (1.5 if differ is not None else 0.3)
+    ax, fs = _grid_axes(ax, (-7.5, bottom, _GRID_RIGHT + 7.5, 2.0), _MAX_WIDTH)
     shaded = False
     for row, (number, own, kind, text) in enumerate(rows):
         y = -row * pitch
@@ -847,19 +1062,29 @@ def draw_bits(*values: object, ax: Axes | None = None, prefixlen: int | None = N
         shaded = shaded or n is not None
         _bit_cells(ax, y, f"{number:032b}", styles, fs)
         ax.text(-0.5, y + 0.5, labels[row] if labels else kind, ha="right", va="center",
-                fontsize=9 * fs)
-        ax.text(_GRID_RIGHT + 0.5, y + 0.5, text, ha="left", va="center", fontsize=9 * fs,
+                fontsize=10 * fs)
+        ax.text(_GRID_RIGHT + 0.5, y + 0.5, text, ha="left", va="center", fontsize=10 * fs,
                 family="monospace")
         if n is not None and 0 < n < 32:
             ax.plot([_bit_x(n) - (_OCTET_GAP / 2 if n % 8 == 0 else 0)] * 2, [y - 0.12, y + 1.12],
                     color="black", linewidth=2.4, zorder=4)
     _bit_ruler(ax, 1.05, fs)
+    if differ is not None:
+        low = -(len(rows) - 1) * pitch
+        ax.add_patch(Rectangle((_bit_x(differ) - 0.12, low - 0.12), 1.24, -low + 1.24,
+                               facecolor="none", edgecolor=_HIGHLIGHT, linewidth=2.6, zorder=5,
+                               gid="first-difference"))
+        ax.annotate(f"first bit that differs: bit {differ + 1}",
+                    xy=(_bit_x(differ) + 0.5, low - 0.15), xytext=(_bit_x(differ) + 0.5, low - 1.0),
+                    ha="center", va="center", fontsize=10 * fs, color=_HIGHLIGHT,
+                    fontweight="bold", arrowprops=dict(arrowstyle="-|>", color=_HIGHLIGHT),
+                    bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
     if shaded:
         ax.legend(handles=[Patch(facecolor=_NETWORK_FILL, edgecolor="#333333",
                                  label="network part (neighbourhood)"),
                            Patch(facecolor=_HOST_FILL, edgecolor="#B07800", hatch="//",
                                  label="host part (house)")],
-                  loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=8,
+                  loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=9,
                   frameon=False)
     return ax
 
@@ -907,7 +1132,8 @@ def draw_prefix_match(node_or_table: Host | RouteTable, destination: str | IPv4A
     chosen = table.lookup(ip)
     dest_bits = f"{int(ip):032b}"
     pitch = 1.45
-    ax, fs = _grid_axes(ax, (-11.0, -len(checks) * pitch - 0.6, _GRID_RIGHT + 10.2, 1.7), 12.5)
+    ax, fs = _grid_axes(ax, (-11.0, -len(checks) * pitch - 0.6, _GRID_RIGHT + 12.0, 2.0),
+                        _MAX_WIDTH)
     _bit_cells(ax, 0, dest_bits, [dict(facecolor="white", edgecolor="#333333", linewidth=0.9)]
                * 32, fs)
     ax.text(-0.5, 0.5, f"destination {ip}", ha="right", va="center", fontsize=9 * fs,
@@ -932,7 +1158,7 @@ def draw_prefix_match(node_or_table: Host | RouteTable, destination: str | IPv4A
                 colours.append("black")
         is_chosen = chosen is not None and route == chosen
         if is_chosen:
-            ax.add_patch(Rectangle((-10.9, y - 0.18), _GRID_RIGHT + 10.9 + 10.2, 1.36,
+            ax.add_patch(Rectangle((-10.9, y - 0.18), _GRID_RIGHT + 10.9 + 11.9, 1.36,
                                    facecolor=OKABE_ITO["yellow"], alpha=0.45, edgecolor="black",
                                    linewidth=1.2, zorder=0, gid="chosen-route"))
         _bit_cells(ax, y, route_bits, styles, fs, text_colours=colours)

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from html import escape
 
-from .packet import Packet
+from .packet import ARP, ICMP, TCP, UDP, Ethernet, IPv4, Packet, Payload
 from .trace import Hop, Lookup, Trace
 
-__all__ = ["packet_html", "lookup_html", "hop_html", "trace_html", "show_hop", "HopView"]
+__all__ = ["packet_html", "lookup_html", "hop_html", "trace_html", "show_hop", "HopView",
+           "same_packet", "page"]
 
 _BOX = ("display:inline-block;vertical-align:top;margin:2px 4px 2px 0;padding:3px 6px;"
         "border:1px solid #888;border-radius:4px;font-family:monospace;font-size:12px")
@@ -36,6 +37,45 @@ def _text(value: object) -> str:
     return escape(str(value))
 
 
+def page(html: str) -> str:
+    """``html`` in a box with normal line spacing (widget areas space lines for controls).
+
+    Examples
+    --------
+    >>> page("<b>hi</b>")
+    "<div style='line-height:1.3'><b>hi</b></div>"
+    """
+    return f"<div style='line-height:1.3'>{html}</div>"
+
+
+def _identity(packet: Packet) -> tuple | None:
+    """What makes a packet the same packet along its way: its ARP question or answer, or
+    its innermost IPv4 addresses and transport header."""
+    inner = list(packet)[::-1]
+    arp = next((h for h in inner if isinstance(h, ARP)), None)
+    if arp is not None:
+        return "arp", arp.op, arp.sender_ip, arp.target_ip
+    ip = next((h for h in inner if isinstance(h, IPv4)), None)
+    transport = next((h for h in inner if isinstance(h, (ICMP, UDP, TCP))), None)
+    return None if ip is None else ("ip", ip.src, ip.dst, transport)
+
+
+def same_packet(packet: Packet, other: Packet) -> bool:
+    """True when ``other`` is ``packet`` at another point of its way (a router may have
+    changed its TTL and MACs), not a different packet such as the reply or an ARP frame.
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> tr = kp.trace(kp.load_topology("seed-neighborhoods"), "house-14", "house-24")
+    >>> same_packet(tr.hops[8].packet, tr.hops[5].packet)
+    True
+    >>> same_packet(tr.hops[2].packet, tr.hops[1].packet)     # ARP reply, ARP request
+    False
+    """
+    return _identity(packet) is not None and _identity(packet) == _identity(other)
+
+
 def packet_html(packet: Packet, previous: Packet | None = None) -> str:
     """The packet as one box per header, outermost first, each with its fields.
 
@@ -44,7 +84,8 @@ def packet_html(packet: Packet, previous: Packet | None = None) -> str:
     packet : Packet
     previous : Packet, optional
         The packet one hop earlier: fields whose value changed are emphasised
-        and marked "changed", headers it did not have are marked "new".
+        and marked "changed", headers it did not have are marked "new". Ignored
+        when it is a different packet (see :func:`same_packet`).
 
     Examples
     --------
@@ -55,6 +96,8 @@ def packet_html(packet: Packet, previous: Packet | None = None) -> str:
     >>> "ttl" in html and "changed" in html
     True
     """
+    if previous is not None and not same_packet(packet, previous):
+        previous = None
     before = dict(previous.layers()) if previous is not None else {}
     boxes = []
     for name, fields in packet.layers():
@@ -130,11 +173,21 @@ def hop_html(hop: Hop, previous: Hop | None = None) -> str:
     return f"<div>{''.join(parts)}</div>"
 
 
-def trace_html(tr: Trace, current: int | None = None, *, notes: bool = False) -> str:
+def _short(packet: Packet) -> str:
+    """The packet in one line without its Ethernet header, which the packet view shows."""
+    return " | ".join(h.summary() for h in packet if not isinstance(h, (Ethernet, Payload)))
+
+
+def trace_html(tr: Trace, current: int | None = None, *, notes: bool = False,
+               window: int | None = None) -> str:
     """The trace's hop table; row ``current`` marked ▶ and emphasised.
 
     With ``notes=True`` the table starts with the verdict and gives every hop's
     one-sentence reason: this is how a trace shows itself in a notebook.
+
+    With ``window``, only that many hops around ``current`` (up to three before
+    it) are listed, a "…" row standing for the others, and the packet column is
+    short (no Ethernet header): this keeps the current row in sight in the explorer.
 
     Examples
     --------
@@ -144,19 +197,33 @@ def trace_html(tr: Trace, current: int | None = None, *, notes: bool = False) ->
     1
     >>> "delivered" in trace_html(kp.trace(net, "h1", "h2"), notes=True)
     True
+    >>> trace_html(kp.trace(net, "h1", "h2"), current=1, window=3).count("…")
+    1
     """
     columns = ("", "hop", "leg", "node", "action", "in → out", "packet") + (
         ("why",) if notes else ())
     head = "".join(f"<th style='{_CELL}'>{c}</th>" for c in columns)
+    hops = list(tr.hops)
+    if window is not None:
+        before = min(3, (window - 1) // 2)
+        first = max(0, min((current or 0) - before, len(hops) - window))
+        hops = hops[first:first + window]
+    gap = f"<tr><td style='{_CELL};color:#777' colspan='{len(columns)}'>… {{}}</td></tr>"
     rows = []
-    for hop in tr.hops:
+    if hops and hops[0].index > 0:
+        rows.append(gap.format(f"hops 0–{hops[0].index - 1} above"))
+    for hop in hops:
         style = f"{_CELL};{_MATCHED}" if hop.index == current else _CELL
+        packet = hop.packet.summary() if window is None else _short(hop.packet)
         cells = ("▶" if hop.index == current else "", hop.index, hop.direction, hop.node,
-                 hop.action, " → ".join(_ports(hop)), hop.packet.summary()) + (
-                     (hop.note,) if notes else ())
+                 hop.action, " → ".join(_ports(hop)), packet) + ((hop.note,) if notes else ())
         wraps = [style] * (len(cells) - 1) + [f"{style};{_WRAP}" if notes else style]
+        if window is not None:
+            wraps[6] = f"{style};white-space:normal"
         rows.append("<tr>" + "".join(f"<td style='{st}'>{_text(c)}</td>"
                                      for st, c in zip(wraps, cells)) + "</tr>")
+    if hops and hops[-1].index < len(tr.hops) - 1:
+        rows.append(gap.format(f"hops {hops[-1].index + 1}–{len(tr.hops) - 1} below"))
     table = f"<table style='{_TABLE}'><tr>{head}</tr>{''.join(rows)}</table>"
     if not notes:
         return table

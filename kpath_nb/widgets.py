@@ -35,7 +35,9 @@ from .tracer import PROTOCOLS, trace
 
 __all__ = ["explore", "Explorer"]
 
-_DPI = 100
+_DPI = 100          # the picture is shown at this size: one figure inch, 100 pixels
+_PLAY_DPI = 50      # while playing, a coarser picture keeps up with the slider
+_WINDOW = 8         # hop table rows shown around the current hop
 
 
 class Explorer(widgets.VBox):
@@ -51,8 +53,9 @@ class Explorer(widgets.VBox):
     image : ipywidgets.Image
         PNG of :func:`kpath_nb.plot.draw_trace` up to the current hop.
     packet_view, table_view, hop_table : ipywidgets.HTML
-        The packet's headers, the tables the hop consulted (matching row marked ▶),
-        and the trace's hop table (current row marked ▶).
+        The packet's headers (what changed since the same packet's previous hop
+        emphasised), the tables the hop consulted (matching row marked ▶), and the
+        hop table around the current hop (its row marked ▶).
     status : ipywidgets.HTML
         The verdict and reason, or what is wrong with the choice.
     trace : Trace or None
@@ -81,22 +84,28 @@ class Explorer(widgets.VBox):
                                      continuous_update=False)
         widgets.jslink((self.play, "value"), (self.hop, "value"))
         self.status = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.packet_view = widgets.HTML()
-        self.table_view = widgets.HTML()
-        self.hop_table = widgets.HTML(layout=widgets.Layout(max_height="260px",
-                                                           overflow="auto"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            max_width="100%", height="auto", object_fit="contain", flex="0 0 auto"))
+        self.packet_view = widgets.HTML(layout=widgets.Layout(flex="1 1 360px",
+                                                              min_width="300px"))
+        self.table_view = widgets.HTML(layout=widgets.Layout(flex="1 1 260px",
+                                                             min_width="220px"))
+        self.hop_table = widgets.HTML()
+        wrap = dict(flex_flow="row wrap", align_items="flex-start")
+        details = widgets.HBox([self.packet_view, self.table_view],
+                               layout=widgets.Layout(flex="1 1 420px", **wrap))
         super().__init__(children=[
-            widgets.HBox([self.src, self.dst, self.proto]),
+            widgets.HBox([self.src, self.dst, self.proto], layout=widgets.Layout(**wrap)),
             widgets.HBox([self.play, self.hop]),
             self.status,
-            self.image,
-            widgets.HBox([self.packet_view, self.table_view]),
+            # Picture and details side by side on a wide screen, one under the other else.
+            widgets.HBox([self.image, details], layout=widgets.Layout(**wrap)),
             self.hop_table,
         ])
         for control in (self.src, self.dst, self.proto):
             control.observe(self._retrace, names="value")
         self.hop.observe(self._show_hop, names="value")
+        self.play.observe(self._show_hop, names="playing")
         self._retrace()
 
     def _retrace(self, change: object = None) -> None:
@@ -119,13 +128,13 @@ class Explorer(widgets.VBox):
         finally:
             self._busy = False
         if self.trace is None:
-            self.status.value = f"<b>⚠ cannot trace:</b> {escape(problem or '')}"
+            self.status.value = render.page(f"<b>⚠ cannot trace:</b> {escape(problem or '')}")
             self.packet_view.value = self.table_view.value = self.hop_table.value = ""
             self.image.value = self._png(None)
             return
         mark = "✅" if self.trace.delivered else "❌"
-        self.status.value = (f"{mark} <b>{escape(self.trace.verdict)}</b>: "
-                             f"{escape(self.trace.reason)}")
+        self.status.value = render.page(f"{mark} <b>{escape(self.trace.verdict)}</b>: "
+                                        f"{escape(self.trace.reason)}")
         self._show_hop()
 
     def _show_hop(self, change: object = None) -> None:
@@ -134,26 +143,33 @@ class Explorer(widgets.VBox):
             return
         i = self.hop.value
         hop = self.trace.hops[i]
-        previous = self.trace.hops[i - 1] if i else None
+        # Changes are shown against the same packet where it was last seen (before an ARP
+        # exchange, say), so a router's work shows: TTL lowered, new MACs.
+        previous = next((h.packet for h in reversed(self.trace.hops[:i])
+                         if render.same_packet(hop.packet, h.packet)), None)
         self.image.value = self._png(i)
-        self.packet_view.value = (
+        self.packet_view.value = render.page(
             f"<div style='font-weight:bold'>hop {i} · {escape(hop.node)} · "
             f"{escape(hop.action)}</div><div>{escape(hop.note)}</div>"
-            + render.packet_html(hop.packet, previous.packet if previous else None))
-        self.table_view.value = ("".join(render.lookup_html(lk) for lk in hop.lookups)
-                                 or "<small>no table consulted at this hop</small>")
-        self.hop_table.value = render.trace_html(self.trace, current=i)
+            + render.packet_html(hop.packet, previous))
+        self.table_view.value = render.page(
+            "".join(render.lookup_html(lk) for lk in hop.lookups)
+            or "<small>no table consulted at this hop</small>")
+        self.hop_table.value = render.page(
+            render.trace_html(self.trace, current=i, window=_WINDOW))
 
     def _png(self, upto: int | None) -> bytes:
         figure = Figure()
         FigureCanvasAgg(figure)
-        ax = plot.network_axes(self.net, figure)
+        ax = plot.network_axes(self.net, figure, trace=self.trace)
         if self.trace is None:
             plot.draw_topology(self.net, ax=ax)
         else:
             plot.draw_trace(self.net, self.trace, ax=ax, upto=upto)
+        # Shown at full size whatever the resolution, so playing only blurs it a little.
+        self.image.layout.width = f"{round(figure.get_figwidth() * _DPI)}px"
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=_DPI)
+        figure.savefig(buffer, format="png", dpi=_PLAY_DPI if self.play.playing else _DPI)
         return buffer.getvalue()
 
 

@@ -178,3 +178,59 @@ def test_prefix_match_accepts_a_table_and_reports_no_route():
     assert "Network is unreachable" in ax.get_title()
     with pytest.raises(TypeError, match="RouteTable"):
         kp.draw_prefix_match("gatekeeper-11", "10.0.20.24")
+
+
+def test_arrowheads_and_the_current_hop_are_solid(seed):
+    tr = kp.trace(seed, "house-14", "house-24")
+    ax = kp.draw_trace(seed, tr, upto=2)            # hop 2 is an ARP reply: dotted shaft
+    heads = [p for p in ax.patches if p.get_gid() == "arrowhead"]
+    assert heads and {p.get_linestyle() for p in heads} == {"-"}
+    assert {p.get_linestyle() for p in ax.patches if p.get_gid() == "current-arrow"} == {"-"}
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_legend_lists_only_what_is_drawn(seed):
+    ax = kp.draw_trace(seed, kp.trace(seed, "house-14", "house-24"))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "request" in labels and "ARP frame" in labels
+    assert "this hop" not in labels and "dropped here" not in labels
+    matplotlib.pyplot.close(ax.figure)
+    net = kp.load_topology("broken-office")
+    ax = kp.draw_trace(net, kp.trace(net, "pc3", "srv1"), upto=2)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "dropped here" in labels and "this hop" in labels and "reply" not in labels
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_trace_in_one_neighbourhood_zooms_to_it(seed):
+    layout = plot._layout(seed)
+    view = plot._trace_extent(seed, layout, kp.trace(seed, "house-14", "house-15"))
+    assert view[2] < layout.pos["fountain-green"][0]           # the green half is left out
+    whole = plot._trace_extent(seed, layout, kp.trace(seed, "house-14", "house-24"))
+    assert whole == layout.extent
+
+
+def test_hop_numbers_do_not_cover_each_other(seed):
+    ax = kp.draw_trace(seed, kp.trace(seed, "house-14", "house-15"))
+    ax.figure.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.texts if (t.get_gid() or "").startswith("hops")]
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+    matplotlib.pyplot.close(ax.figure)
+
+
+@pytest.mark.parametrize("name", ["seed-neighborhoods", "router-chain", "broken-office"])
+def test_figures_fit_a_notebook_page_and_are_not_flat(name):
+    ax = kp.draw_topology(kp.load_topology(name))
+    width, height = ax.figure.get_size_inches()
+    assert width <= plot._MAX_WIDTH + 1e-9 and width / height < 3.0
+    sizes = [t.get_fontsize() for t in ax.texts if t.get_visible()]
+    assert min(sizes) >= 8
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_bits_mark_the_first_difference():
+    ax = kp.draw_bits("10.0.10.14", "10.0.10.15", "10.0.20.24", ax=Figure().add_subplot())
+    assert [p for p in ax.patches if p.get_gid() == "first-difference"]
+    assert "first bit that differs: bit 20" in _texts(ax)
+    ax = kp.draw_bits("10.0.10.14/24", ax=Figure().add_subplot())
+    assert not [p for p in ax.patches if p.get_gid() == "first-difference"]

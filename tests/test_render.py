@@ -63,3 +63,20 @@ def test_show_hop_displays_in_jupyter():
     view = kp.show_hop(tr.hops[8])
     assert "<table" in view._repr_html_()
     assert repr(view) == str(tr.hops[8])
+
+
+def test_windowed_trace_table_keeps_the_current_row():
+    tr = _seed_trace()
+    html = render.trace_html(tr, current=15, window=8)
+    current = html.split("▶")[1].split("</tr>")[0]
+    assert "house-24" in current and "deliver" in current
+    assert html.count("…") == 2 and "hops 0–11 above" in html
+    assert "Ethernet" not in html                    # the packet view shows that header
+
+
+def test_changes_only_against_the_same_packet():
+    tr = _seed_trace()
+    # hop 2 is gatekeeper-11's ARP reply, hop 1 the flooded request: different packets
+    assert "changed" not in render.packet_html(tr.hops[2].packet, previous=tr.hops[1].packet)
+    assert not render.same_packet(tr.hops[2].packet, tr.hops[1].packet)
+    assert "changed, was 64" in render.packet_html(tr.hops[8].packet, previous=tr.hops[5].packet)

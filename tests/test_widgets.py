@@ -73,3 +73,19 @@ def test_importing_kpath_nb_loads_no_view_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == ""
+
+
+def test_hop_table_shows_the_current_hop_late_in_the_trace(explorer):
+    explorer.hop.value = 15
+    table = explorer.hop_table.value
+    assert "house-24" in table.split("▶")[1].split("</tr>")[0]
+    assert "hops 0–11 above" in table
+    for view in (explorer.packet_view, explorer.table_view, explorer.hop_table):
+        assert "line-height:1.3" in view.value
+
+
+def test_router_changes_are_shown_not_a_different_packet(explorer):
+    explorer.hop.value = 2                # an ARP reply after the flooded request
+    assert "changed" not in explorer.packet_view.value
+    explorer.hop.value = 8                # the gatekeeper routes the packet house-14 sent
+    assert "changed, was 64" in explorer.packet_view.value
