@@ -42,13 +42,19 @@ _LAZY = {
     "explore": "widgets",
     "Explorer": "widgets",
     "show_hop": "render",
+    "draw_cluster": "clusterplot",
+    "draw_cluster_trace": "clusterplot",
+    "draw_headers": "clusterplot",
+    "draw_ipam": "clusterplot",
+    "explore_ipam": "ipamwidget",
+    "IpamExplorer": "ipamwidget",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    if name in ("plot", "widgets", "exercises"):
+    if name in ("plot", "widgets", "exercises", "clusterplot", "ipamwidget"):
         return import_module(f".{name}", __name__)
     raise AttributeError(f"module 'kpath_nb' has no attribute {name!r}")
 

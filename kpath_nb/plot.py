@@ -46,6 +46,7 @@ from .addr import parse_address, parse_interface, parse_network
 from .errors import AddressError
 from .packet import ARP
 from .tables import RouteTable
+from .cluster import Cluster
 from .topology import Host, Switch, Topology
 from .trace import Hop, Trace
 
@@ -596,7 +597,7 @@ def _shape_legend() -> list:
                             ("D", "router (gatekeeper)"))]
 
 
-def draw_topology(net: Topology, ax: Axes | None = None) -> Axes:
+def draw_topology(net: Topology | Cluster, ax: Axes | None = None) -> Axes:
     """Draw the network, each neighbourhood as a shaded, hatched region with its subnet.
 
     Parameters
@@ -616,6 +617,10 @@ def draw_topology(net: Topology, ax: Axes | None = None) -> Axes:
     >>> "blue neighbourhood 10.0.10.0/24" in [t.get_text() for t in ax.texts]
     True
     """
+    if isinstance(net, Cluster):
+        from .clusterplot import draw_cluster
+
+        return draw_cluster(net, ax=ax)
     ax = ax if ax is not None else network_axes(net)
     _draw_network(net, ax, _layout(net), faded=False)
     counts = ", ".join(f"{n} {what}{'' if n == 1 else plural}" for n, what, plural in (
@@ -746,7 +751,7 @@ def _wrap(text: str, width: int = 100) -> str:
     return "\n".join(textwrap.wrap(text, width)) if text else ""
 
 
-def draw_trace(net: Topology, tr: Trace, ax: Axes | None = None, upto: int | None = None) -> Axes:
+def draw_trace(net: Topology | Cluster, tr: Trace, ax: Axes | None = None, upto: int | None = None) -> Axes:
     """Draw a trace over the network: one numbered arrow per hop, along the cables.
 
     Request hops are solid, reply hops dashed, ARP frames thin and dotted;
@@ -777,6 +782,10 @@ def draw_trace(net: Topology, tr: Trace, ax: Axes | None = None, upto: int | Non
     >>> [t.get_gid() for t in ax.texts if t.get_gid() and t.get_gid().startswith("drop")]
     ['drop:2']
     """
+    if isinstance(net, Cluster):
+        from .clusterplot import draw_cluster_trace
+
+        return draw_cluster_trace(net, tr, ax=ax, upto=upto)
     if upto is not None and not 0 <= upto < len(tr.hops):
         raise ValueError(f"upto={upto} is outside the trace: its hops are numbered 0 to "
                          f"{len(tr.hops) - 1}")

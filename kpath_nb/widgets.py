@@ -27,7 +27,8 @@ import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from . import plot, render
+from . import clusterplot, plot, render
+from .cluster import Cluster
 from .errors import KpathError
 from .topology import Topology
 from .trace import Trace
@@ -62,7 +63,7 @@ class Explorer(widgets.VBox):
         The current trace; None when the choice could not be traced.
     """
 
-    def __init__(self, net: Topology, src: str | None = None, dst: str | None = None,
+    def __init__(self, net: Topology | Cluster, src: str | None = None, dst: str | None = None,
                  proto: str = "icmp") -> None:
         names = list(net.endpoints)
         if not names:
@@ -70,7 +71,8 @@ class Explorer(widgets.VBox):
         if proto not in PROTOCOLS:
             raise ValueError(f"proto={proto!r}: choose one of {', '.join(PROTOCOLS)}")
         src = names[0] if src is None else str(src)
-        dst = (list(net.hosts) or names)[-1] if dst is None else str(dst)
+        targets = list(net.pods) if isinstance(net, Cluster) else list(net.hosts)
+        dst = (targets or names)[-1] if dst is None else str(dst)
         self.net = net
         self.trace: Trace | None = None
         self._busy = False
@@ -161,7 +163,10 @@ class Explorer(widgets.VBox):
     def _png(self, upto: int | None) -> bytes:
         figure = Figure()
         FigureCanvasAgg(figure)
-        ax = plot.network_axes(self.net, figure, trace=self.trace)
+        if isinstance(self.net, Cluster):
+            ax = clusterplot.cluster_axes(self.net, figure)
+        else:
+            ax = plot.network_axes(self.net, figure, trace=self.trace)
         if self.trace is None:
             plot.draw_topology(self.net, ax=ax)
         else:
@@ -177,15 +182,17 @@ def _with(names: list[str], extra: str) -> list[str]:
     return names if extra in names else [*names, extra]
 
 
-def explore(net: Topology, src: str | None = None, dst: str | None = None,
+def explore(net: Topology | Cluster, src: str | None = None, dst: str | None = None,
             proto: str = "icmp") -> Explorer:
     """Open the explorer on ``net``: choose endpoints, then step through the hops.
 
     Parameters
     ----------
-    net : Topology
+    net : Topology or Cluster
+        A network, or a Kubernetes cluster (its pods and nodes are the endpoints).
     src, dst : str, optional
-        Endpoints by name (or address); default the first endpoint and the last host.
+        Endpoints by name (or address); default the first endpoint and the last host
+        (the last pod, for a cluster).
     proto : {"icmp", "udp", "tcp"}
 
     Returns

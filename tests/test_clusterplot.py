@@ -1,0 +1,179 @@
+"""The cluster pictures: buildings, a packet's path through Cilium, headers and IPAM."""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.figure import Figure
+
+import kpath_nb as kp
+from kpath_nb import clusterplot as cp
+
+
+def _text(ax) -> str:
+    return "\n".join(t.get_text() for t in ax.texts)
+
+
+def _gids(ax) -> set[str]:
+    return {a.get_gid() for a in ax.get_children() if a.get_gid()} | {
+        t.get_gid() for t in ax.texts if t.get_gid()}
+
+
+def _hops(ax) -> tuple[set[int], set[int]]:
+    drawn, current = set(), set()
+    for t in ax.texts:
+        kind, _, number = (t.get_gid() or "").partition(":")
+        if kind in ("hops", "current", "drop"):
+            drawn.add(int(number))
+            if kind == "current":
+                current.add(int(number))
+    return drawn, current
+
+
+@pytest.fixture
+def seed():
+    return kp.load_topology("seed-cilium-buildings")
+
+
+@pytest.fixture(autouse=True)
+def rc_unchanged():
+    before = dict(matplotlib.rcParams)
+    yield
+    assert dict(matplotlib.rcParams) == before
+    plt.close("all")
+
+
+def test_seed_buildings_name_every_device(seed):
+    ax = cp.draw_cluster(seed)
+    text = _text(ax)
+    for name, pod in seed.pods.items():
+        assert name in text and str(pod.ip) in text and pod.lxc in text
+        assert f"identity {pod.identity.number}" in text
+    for node in seed.nodes.values():
+        assert node.name in text and str(node.ip) in text and str(node.pod_cidr) in text
+        assert str(node.router_ip) in text
+    for word in ("cilium_host", "cilium_vxlan", "eth0", "Cilium (eBPF)", "VXLAN, UDP 8472",
+                 "fountain-nodes", "192.168.100.0/24"):
+        assert word in text
+    gids = _gids(ax)
+    assert {"pod:apartment-12", "veth:apartment-12", "glass-tunnel",
+            "device:building-blue:cilium_vxlan"} <= gids
+
+
+def test_three_nodes_and_a_large_cluster_stay_bounded():
+    three = kp.load_topology("cilium-three-nodes")
+    assert {f"building:{n}" for n in three.nodes} <= _gids(cp.draw_cluster(three))
+    big = kp.generate_cluster(nodes=10, pods_per_node=10)
+    ax = cp.draw_cluster(big)
+    text = _text(ax)
+    assert "+5 nodes" in text and "+8\nmore" in text
+    assert len([g for g in _gids(ax) if g.startswith("pod:")]) <= 12
+    assert ax.figure.get_figwidth() <= 11.01
+
+
+def test_drawing_is_deterministic_and_uses_the_given_axes(seed):
+    ax = Figure().add_subplot()
+    assert cp.draw_cluster(seed, ax=ax) is ax
+    again = cp.draw_cluster(kp.load_topology("seed-cilium-buildings"))
+    assert [t.get_text() for t in ax.texts] == [t.get_text() for t in again.texts]
+    assert [t.get_position() for t in ax.texts] == [t.get_position() for t in again.texts]
+
+
+@pytest.mark.parametrize("upto", [0, 3, 4, 12, 19, None])
+def test_cross_node_trace_numbers_hops_up_to_upto(seed, upto):
+    tr = kp.trace(seed, "apartment-12", "apartment-22")
+    ax = cp.draw_cluster_trace(seed, tr, upto=upto)
+    drawn, current = _hops(ax)
+    last = len(tr.hops) - 1 if upto is None else upto
+    assert drawn == set(range(last + 1))
+    assert current == (set() if upto is None else {upto})
+    assert ax.get_title().startswith("apartment-12 → apartment-22: delivered")
+    text = _text(ax)
+    if last >= 3:
+        assert "from-endpoint" in text
+    if last >= 4:
+        assert "to-overlay" in text and "VNI 256" in text
+    if last >= 12:
+        assert "from-overlay" in text
+    if upto is not None:
+        assert f"hop {upto} · {tr.hops[upto].node}" in ax.get_title()
+
+
+def test_request_and_reply_differ_without_colour(seed):
+    tr = kp.trace(seed, "apartment-12", "apartment-22")
+    ax = cp.draw_cluster_trace(seed, tr)
+    styles = {p.get_linestyle() for p in ax.patches
+              if (p.get_gid() or "").startswith("arrow:")}
+    assert len(styles) >= 3          # request solid, reply dashed, ARP dotted
+    assert "VNI 257" in _text(ax)    # the reply's tunnel carries apartment-22's identity
+
+
+def test_same_node_trace_stays_in_the_building(seed):
+    tr = kp.trace(seed, "apartment-12", "apartment-14")
+    ax = cp.draw_cluster_trace(seed, tr, upto=4)
+    assert "to-endpoint" in _text(ax) and "VNI" not in _text(ax)
+
+
+def test_stale_ip_drop_is_an_x(seed):
+    seed.delete_pod("apartment-22")
+    tr = kp.trace(seed, "apartment-12", "10.0.20.22")
+    ax = cp.draw_cluster_trace(seed, tr)
+    assert "drop-marker" in _gids(ax)
+    assert ax.get_title().startswith("apartment-12 → 10.0.20.22: dropped")
+
+
+def test_upto_out_of_range_names_the_range(seed):
+    tr = kp.trace(seed, "apartment-12", "apartment-14")
+    with pytest.raises(ValueError, match="hops 0 to"):
+        cp.draw_cluster_trace(seed, tr, upto=99)
+
+
+def test_headers_of_an_encapsulated_packet(seed):
+    tr = kp.trace(seed, "apartment-12", "apartment-22")
+    sent = next(h for h in tr.hops if h.action == "send" and h.node == "building-blue")
+    ax = cp.draw_headers(sent.packet)
+    text = _text(ax)
+    assert "Ethernet (outer)" in text and "Ethernet (inner)" in text
+    assert "vni 256" in text and "dport 8472" in text
+    for address in ("192.168.100.10", "192.168.100.20", "10.0.10.12", "10.0.20.22"):
+        assert address in text
+
+
+def test_headers_mark_what_changed(seed):
+    tr = kp.trace(seed, "apartment-12", "apartment-22")
+    encap = next(h for h in tr.hops if h.action == "encap")
+    ax = cp.draw_headers(encap.packet, previous=tr.hops[encap.index - 1].packet)
+    assert "VXLAN (new)" in _text(ax)
+    delivered = next(h for h in tr.hops if h.observation == "to-endpoint")
+    ax = cp.draw_headers(delivered.packet, previous=tr.hops[delivered.index - 1].packet)
+    changed = [t.get_text() for t in ax.texts if t.get_gid() == "changed"]
+    assert "ttl 63 (was 64)" in changed
+
+
+def test_plain_packet_headers():
+    net = kp.load_topology("two-hosts")
+    ax = cp.draw_headers(kp.trace(net, "h1", "h2").hops[-1].packet)
+    assert "IPv4" in _text(ax) and "VXLAN" not in _text(ax)
+
+
+def test_ipam_marks_router_health_and_pods(seed):
+    ax = cp.draw_ipam(seed)
+    gids = [p.get_gid() for p in ax.patches]
+    assert gids.count("addr:router") == 2 and gids.count("addr:health") == 2
+    assert gids.count("addr:pod") == 3 and gids.count("addr:reserved") == 4
+    assert gids.count("addr:free") == 2 * 256 - 4 - 7
+    text = _text(ax)
+    assert "10.0.10.11 router" in text and "10.0.20.22 default/apartment-22" in text
+    assert "IPv4: 4/254 allocated from 10.0.10.0/24" in text
+    assert {"sliver:building-blue", "block:building-green"} <= set(gids)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("router IP" in lab for lab in labels)
+
+
+def test_cluster_axes_on_a_figure_for_widgets(seed):
+    figure = Figure()
+    ax = cp.cluster_axes(seed, figure)
+    tr = kp.trace(seed, "apartment-12", "apartment-22")
+    assert cp.draw_cluster_trace(seed, tr, ax=ax, upto=4) is ax
+    assert ax.figure is figure

@@ -1,0 +1,85 @@
+"""The IPAM explorer, driven without a browser: button.click() runs the handlers at once."""
+
+from __future__ import annotations
+
+import pytest
+
+import kpath_nb as kp
+from kpath_nb.ipamwidget import explore_ipam
+
+
+@pytest.fixture
+def explorer():
+    return explore_ipam(kp.load_topology("seed-cilium-buildings"))
+
+
+def test_starts_on_the_first_node(explorer):
+    assert explorer.node.value == "building-blue"
+    assert set(explorer.pod.options) == {"apartment-12", "apartment-14"}
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    assert "cilium-dbg status --verbose" in explorer.panel.value
+    assert "10.0.10.0/24 via 10.0.10.11 dev cilium_host" in explorer.panel.value
+
+
+def test_create_pod_allocates_and_shows_what_changed(explorer):
+    png = explorer.image.value
+    explorer.name.value = "apartment-16"
+    explorer.create.click()
+    pod = explorer.cluster.pods["apartment-16"]
+    assert pod.ip in explorer.cluster.nodes["building-blue"].pod_cidr
+    assert bytes(explorer.image.value) != bytes(png)
+    assert "created" in explorer.message.value and str(pod.ip) in explorer.message.value
+    assert "5/254 allocated" in explorer.panel.value
+    added = [line for line in explorer.panel.value.split("<div") if "+ " in line]
+    assert any(pod.lxc in line for line in added)
+    assert any(f"({pod.qualified_name})" in line for line in added)
+    assert "apartment-16" in explorer.pod.options
+
+
+def test_delete_pod_frees_its_address(explorer):
+    ip = explorer.cluster.pods["apartment-14"].ip
+    explorer.pod.value = "apartment-14"
+    explorer.delete.click()
+    assert "apartment-14" not in explorer.cluster.pods
+    assert ip not in dict(explorer.cluster.allocators["building-blue"].allocations())
+    assert "deleted" in explorer.message.value
+    assert "−" in explorer.panel.value and "line-through" in explorer.panel.value
+    assert "3/254 allocated" in explorer.panel.value
+
+
+def test_switching_node_shows_that_node(explorer):
+    explorer.node.value = "building-green"
+    assert explorer.pod.options == ("apartment-22",)
+    assert "10.0.20.21 (router)" in explorer.panel.value
+
+
+def test_duplicate_name_is_a_message(explorer):
+    explorer.name.value = "apartment-12"
+    explorer.create.click()
+    assert "already exists" in explorer.message.value
+    assert len(explorer.cluster.pods) == 3
+
+
+SMALL = """
+name: small
+kind: cluster
+cilium:
+  ipam: {pool: [10.0.0.0/8], mask_size: 28}
+nodes:
+  sw: {kind: switch, subnet: 192.168.1.0/24}
+  node-a: {kind: node, interfaces: {eth0: 192.168.1.10/24}}
+links:
+  - endpoints: ["node-a:eth0", "sw:eth1"]
+"""
+
+
+def test_exhaustion_is_a_message():
+    ex = explore_ipam(kp.parse_topology(SMALL))
+    for k in range(12):       # a /28 has 14 usable addresses; router and health hold two
+        ex.name.value = f"p{k}"
+        ex.create.click()
+        assert "created" in ex.message.value
+    ex.name.value = "one-too-many"
+    ex.create.click()
+    assert "IpamExhaustedError" in ex.message.value and "full" in ex.message.value
+    assert "one-too-many" not in ex.cluster.pods
