@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kpath_nb as kp
-from kpath_nb import ARP, ICMP, TCP, UDP, Ethernet, IPv4
+from kpath_nb import ARP, UDP, Ethernet, IPv4
 from kpath_nb.packet import VXLAN
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "topologies"
