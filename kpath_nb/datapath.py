@@ -294,8 +294,11 @@ class _Datapath:
     def encapsulate(self, node: K8sNode, frame: Packet, remote: IPv4Address,
                     identity: int) -> _Outcome:
         inner = frame[IPv4]
-        outer_ip = IPv4(src=node.ip, dst=remote, protocol=17)
         sport = _vxlan_source_port(frame)
+        # The kernel's VXLAN driver sets DF only when the tunnel key asks for it (Cilium's
+        # does not) and gives each outer packet its own identification.
+        outer_ip = IPv4(src=node.ip, dst=remote, protocol=17, dont_fragment=False,
+                        identification=sport)
         outer = frame.encapsulate(outer_ip, UDP(sport, self.cl.config.tunnel_port),
                                   VXLAN(identity))
         tunnel = self.cl.config.tunnel_device

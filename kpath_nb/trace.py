@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from .packet import Ethernet, IPv4, Packet
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
+
     import pandas
 
 __all__ = ["Lookup", "Learned", "Hop", "Trace", "ACTIONS", "CAUSES"]
@@ -269,6 +271,61 @@ class Trace:
                          "ip src": str(ip.src), "ip dst": str(ip.dst), "ttl": ip.ttl})
         return pd.DataFrame(rows, columns=["hop", "leg", "node", "segment", "eth src", "eth dst",
                                            "ip src", "ip dst", "ttl"]).set_index("hop")
+
+    def frames(self) -> list[bytes]:
+        """The exact bytes of every frame the trace puts on a wire, in hop order.
+
+        One frame per hop that sends an Ethernet frame out of an interface
+        (see :func:`kpath_nb.wire.is_on_wire`).
+
+        Examples
+        --------
+        >>> import kpath_nb as kp
+        >>> tr = kp.trace(kp.load_topology("two-hosts"), "h1", "h2", reply=False)
+        >>> [len(frame) for frame in tr.frames()]
+        [42, 42, 42, 42, 98, 98]
+        """
+        from .wire import frames
+
+        return frames(self)
+
+    def to_pcap(self, path: str | os.PathLike) -> int:
+        """Write the trace's frames to a pcap file that Wireshark and ``tshark`` open.
+
+        A classic pcap with Ethernet link type: one frame per hop that puts a frame on
+        a wire (see :func:`kpath_nb.wire.is_on_wire`), in hop order, hop ``n`` stamped
+        ``n`` milliseconds after a fixed start (the clock of :meth:`hubble`), so the
+        same trace always gives the same file. One packet crossing several links
+        appears once per link, so Wireshark may flag the later copies as
+        duplicates or TCP retransmissions.
+
+        Wireshark decodes VXLAN on UDP port 4789 only; Cilium uses 8472. To see the
+        inner packets, open the file with ``tshark -r FILE -d udp.port==8472,vxlan``,
+        or in Wireshark use Analyze > Decode As... and set UDP port 8472 to VXLAN.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (replaced if it exists).
+
+        Returns
+        -------
+        int
+            The number of frames written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import kpath_nb as kp
+        >>> tr = kp.trace(kp.load_topology("seed-neighborhoods"), "house-14", "house-24")
+        >>> tr.to_pcap(pathlib.Path(tempfile.mkdtemp()) / "house-14-to-24.pcap")
+        20
+        """
+        from .wire import to_bytes, wire_hops, write_pcap
+
+        hops = wire_hops(self)
+        return write_pcap([to_bytes(hop.packet) for hop in hops], path,
+                          at_ms=[hop.index for hop in hops])
 
     def _repr_html_(self) -> str:
         """Jupyter shows a trace as its verdict and full hop table (no column cut short)."""
