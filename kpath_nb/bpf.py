@@ -279,6 +279,7 @@ def map_frame(cluster: "Cluster", node: str, name: str) -> "pandas.DataFrame":
                  "ifindex": e.ifindex or None, "mac": str(e.mac or "(localhost)"),
                  "nodemac": str(e.node_mac or ""), "owner": e.owner}
                 for e in lxc_entries(cluster, node)]
+        return pd.DataFrame(rows).astype({"id": "Int64", "sec_id": "Int64", "ifindex": "Int64"})
     elif name == "cilium_ipcache_v2":
         rows = [{"prefix": e.key, "identity": e.identity,
                  "tunnelendpoint": str(e.tunnel_endpoint), "flags": e.flags, "owner": e.owner}

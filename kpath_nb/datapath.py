@@ -157,8 +157,9 @@ class _Datapath:
                      tuple(lookups))
             self.hop(node.name, "arp", pod.lxc, pod.lxc,
                      Packet((Ethernet(lxc_mac, pod.mac, ETHERTYPE_ARP), request.answer(lxc_mac))),
-                     f"no gatekeeper lives at {route.via}: the eBPF ARP responder on "
-                     f"{pod.lxc} (bpf_lxc, tail_handle_arp) answers with {pod.lxc}'s own MAC")
+                     f"the question never reaches cilium_host ({route.via}): the eBPF ARP "
+                     f"responder on {pod.lxc} (bpf_lxc, tail_handle_arp) answers with "
+                     f"{pod.lxc}'s own MAC")
             arp.learn(route.via, lxc_mac, "eth0")
             learned = (Learned(pod.name, "arp", str(route.via), f"{lxc_mac} dev eth0"),)
             lookups = [route_lookup]

@@ -126,11 +126,16 @@ def lookup_html(lookup: Lookup) -> str:
     >>> "miss" in html
     True
     """
-    title = (f"<b>{_text(lookup.table)}</b> lookup of <code>{_text(lookup.key)}</code> → "
-             f"{'<code>' + _text(lookup.result) + '</code>' if lookup.hit else '<b>miss</b>'}")
+    if lookup.hit:
+        outcome = f"<code>{_text(lookup.result)}</code>"
+    else:
+        detail = lookup.result.removeprefix("miss").lstrip(": ")
+        outcome = "<b>miss</b>" + (f": {_text(detail)}" if detail else "")
+    title = f"<b>{_text(lookup.table)}</b> lookup of <code>{_text(lookup.key)}</code> → {outcome}"
     if not lookup.rows:
-        return (f"<div style='margin:4px 0'>{title}<br><small>the table is empty, so the "
-                f"lookup misses</small></div>")
+        empty = (not lookup.hit and lookup.columns)  # a snapshot was kept and it was empty
+        note = "<br><small>the table is empty, so the lookup misses</small>" if empty else ""
+        return f"<div style='margin:4px 0'>{title}{note}</div>"
     head = "".join(f"<th style='{_CELL}'>{_text(c)}</th>" for c in lookup.columns)
     body = []
     for i, row in enumerate(lookup.rows):

@@ -37,7 +37,6 @@ from .tracer import PROTOCOLS, trace
 __all__ = ["explore", "Explorer"]
 
 _DPI = 100          # the picture is shown at this size: one figure inch, 100 pixels
-_PLAY_DPI = 50      # while playing, a coarser picture keeps up with the slider
 _WINDOW = 8         # hop table rows shown around the current hop
 
 
@@ -107,7 +106,6 @@ class Explorer(widgets.VBox):
         for control in (self.src, self.dst, self.proto):
             control.observe(self._retrace, names="value")
         self.hop.observe(self._show_hop, names="value")
-        self.play.observe(self._show_hop, names="playing")
         self._retrace()
 
     def _retrace(self, change: object = None) -> None:
@@ -171,10 +169,10 @@ class Explorer(widgets.VBox):
             plot.draw_topology(self.net, ax=ax)
         else:
             plot.draw_trace(self.net, self.trace, ax=ax, upto=upto)
-        # Shown at full size whatever the resolution, so playing only blurs it a little.
+        # Shown at the size it was drawn, so labels keep their point sizes.
         self.image.layout.width = f"{round(figure.get_figwidth() * _DPI)}px"
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=_PLAY_DPI if self.play.playing else _DPI)
+        figure.savefig(buffer, format="png", dpi=_DPI)
         return buffer.getvalue()
 
 

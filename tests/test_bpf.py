@@ -303,7 +303,7 @@ def test_unknown_node_names_the_nodes(cl):
 
 def test_maps_follow_pod_changes(cl):
     cl.delete_pod("apartment-22")
-    pod = cl.add_pod("apartment-24", "building-green", {"app": "host"})
+    pod = cl.add_pod("apartment-24", "building-green", {"app": "resident"})
     blue = by_prefix(ipcache_entries(cl, "building-blue"))
     assert "10.0.20.22/32" not in blue
     assert blue[f"{pod.ip}/32"].identity == 257

@@ -244,7 +244,7 @@ def test_delete_pod_releases_everything(cl):
 def test_a_recreated_pod_is_a_new_endpoint(cl):
     old = cl.pods["apartment-14"]
     cl.delete_pod("apartment-14")
-    new = cl.add_pod("apartment-14", "building-blue", {"app": "host"})
+    new = cl.add_pod("apartment-14", "building-blue", {"app": "resident"})
     assert new.ip != old.ip
     assert new.lxc != old.lxc
     assert new.endpoint_id != old.endpoint_id

@@ -63,9 +63,9 @@ def test_map_consulted_unanswered(cl, answer):
 
 def test_map_consulted_follows_the_cluster(cl):
     """Move the destination to the other node and the answer changes with it."""
-    cl.add_pod("apartment-16", "building-green", labels={"app": "host"})
+    cl.add_pod("apartment-16", "building-green", labels={"app": "resident"})
     assert maps.check_map_consulted(cl, "apartment-12", "apartment-16", "cilium_ipcache_v2")
-    cl.add_pod("apartment-18", "building-blue", labels={"app": "host"})
+    cl.add_pod("apartment-18", "building-blue", labels={"app": "resident"})
     assert maps.check_map_consulted(cl, "apartment-12", "apartment-18", "cilium_lxc")
 
 

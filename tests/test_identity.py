@@ -76,7 +76,7 @@ def test_seed_cluster_pods_share_identities_by_labels():
     cl = kp.load_topology("seed-cilium-buildings")
     pods = cl.pods
     assert pods["apartment-12"].identity.number == 256           # app=visitor
-    assert pods["apartment-14"].identity.number == 257           # app=host
+    assert pods["apartment-14"].identity.number == 257           # app=resident
     assert pods["apartment-22"].identity is pods["apartment-14"].identity
 
 
