@@ -242,6 +242,7 @@ class Cluster:
         self._rng: dict[str, random.Random] = {}
         self._endpoint_ids: dict[str, set[int]] = {}
         self._pod_by_ip: dict[IPv4Address, Pod] = {}
+        self._nodes = {n: v for n, v in underlay.nodes.items() if isinstance(v, K8sNode)}
         self.clock = 10_000
         """Seconds since the nodes booted, as conntrack's ``expires`` counts them; each
         trace with ``learn=True`` moves it on by one."""
@@ -258,7 +259,7 @@ class Cluster:
     @property
     def nodes(self) -> dict[str, K8sNode]:
         """The Kubernetes nodes, by name."""
-        return {n: v for n, v in self.underlay.nodes.items() if isinstance(v, K8sNode)}
+        return self._nodes
 
     @property
     def endpoints(self) -> dict[str, Host]:
@@ -353,6 +354,7 @@ class Cluster:
         target = self.underlay.nodes.get(node)
         if not isinstance(target, K8sNode):
             raise UnknownEndpointError(f"{node!r} is not a Kubernetes node of the underlay")
+        self._nodes.setdefault(node, target)
         if target.pod_cidr is not None:
             raise TopologyError("has already joined the cluster", node=node)
         try:

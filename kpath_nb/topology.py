@@ -558,12 +558,12 @@ class Topology:
                                 node=node.name, field=f"{where}.mac")
         own_ips = {i.ip.ip: (node.name, i.name) for i in node.interfaces.values() if i.ip}
         own_macs = {i.mac: (node.name, i.name) for i in node.interfaces.values()}
-        if ip is not None and ip.ip in (self._ips.keys() | own_ips.keys()):
+        if ip is not None and (ip.ip in self._ips or ip.ip in own_ips):
             owner = self._ips.get(ip.ip) or own_ips[ip.ip]
             raise TopologyError(
                 f"{ip.ip} is already the address of {owner[0]} {owner[1]}; every address must "
                 f"be unique", node=node.name, field=f"{where}.ip")
-        if mac in (self._macs.keys() | own_macs.keys()):
+        if mac in self._macs or mac in own_macs:
             owner = self._macs.get(mac) or own_macs[mac]
             raise TopologyError(
                 f"MAC {mac} is already on {owner[0]} {owner[1]}; every door has its own serial "
