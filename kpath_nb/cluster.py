@@ -102,8 +102,9 @@ class CiliumConfig:
             if value not in allowed:
                 raise TopologyError(f"{value!r} is not modelled; choose {' or '.join(allowed)}",
                                     field=f"cilium.{name}")
-        if not 1280 <= self.device_mtu <= 9000:
-            raise TopologyError(f"device MTU {self.device_mtu} must be between 1280 and 9000",
+        if not isinstance(self.device_mtu, int) or not 1280 <= self.device_mtu <= 9000:
+            raise TopologyError(f"device MTU {self.device_mtu!r} must be a whole number "
+                                f"between 1280 and 9000",
                                 field="cilium.device_mtu")
 
     @property

@@ -172,6 +172,9 @@ class _Datapath:
 
     def from_node(self, node: K8sNode, packet: Packet, pick_source: bool) -> _Outcome:
         ip = packet[IPv4]
+        if node.owns(ip.dst):
+            return self.deliver(node, "lo", packet, f"{ip.dst} is {node.name}'s own address, "
+                                                     f"so the packet loops back through lo")
         table = node.routing_table()
         route = table.lookup(ip.dst)
         if route is None or route.dev != "cilium_host":

@@ -124,6 +124,10 @@ class _StrictLoader(yaml.SafeLoader):
         seen: set = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (dict, list)):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain name, not a mapping or a list",
+                    key_node.start_mark)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"key {key!r} is given twice", key_node.start_mark)
@@ -169,10 +173,11 @@ def _build_network(doc: dict, source: str, *, cluster: bool) -> Topology:
                                 node=str(name), field="kind")
         _unknown(set(spec), _NODE_KEYS[kind], str(name), "keys")
         if kind == "switch":
-            net.add_switch(str(name), _list(spec.get("ports"), name, "ports"),
+            net.add_switch(str(name), _names(_list(spec.get("ports"), name, "ports"), name),
                            subnet=spec.get("subnet"), label=spec.get("label"))
             continue
         interfaces = _mapping(spec.get("interfaces"), "interfaces", str(name))
+        interfaces = dict(zip(_names(interfaces, name), interfaces.values()))
         routes = _list(spec.get("routes"), name, "routes")
         if kind == "node":
             net.add_endpoint(K8sNode(str(name)), interfaces=interfaces, routes=routes,
@@ -213,7 +218,12 @@ def _build_cluster(doc: dict, source: str) -> Cluster:
         settings["pool"] = tuple(str(p) for p in _list(ipam["pool"], None, "cilium.ipam.pool"))
     if "mask_size" in ipam:
         settings["mask_size"] = ipam["mask_size"]
-    cluster = Cluster(underlay, CiliumConfig(**settings))
+    try:
+        cluster = Cluster(underlay, CiliumConfig(**settings))
+    except TopologyError:
+        raise
+    except KpathError as exc:
+        raise TopologyError(str(exc), field="cilium.ipam") from None
     for name, spec in doc["nodes"].items():
         if spec.get("kind") == "node":
             cluster.join(str(name), pod_cidr=spec.get("pod_cidr"),
@@ -229,6 +239,17 @@ def _build_cluster(doc: dict, source: str) -> Cluster:
         except KpathError as exc:
             raise TopologyError(str(exc), node=str(name), field="pods") from None
     return cluster
+
+
+def _names(values: Any, node: Any) -> list[str]:
+    """Interface and port names as text (YAML reads ``1:`` as a number)."""
+    names = []
+    for value in values:
+        if isinstance(value, (dict, list)) or value is None:
+            raise TopologyError(f"an interface name must be plain text like eth0, not {value!r}",
+                                node=str(node), field="interfaces")
+        names.append(str(value))
+    return names
 
 
 def _list(value: Any, node: Any, what: str) -> list:

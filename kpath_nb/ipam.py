@@ -69,6 +69,8 @@ class PodCidrAllocator:
     assigned: dict[str, IPv4Network] = field(default_factory=dict)
 
     def __init__(self, pools: Iterable[str | IPv4Network], mask_size: int) -> None:
+        if not isinstance(mask_size, int) or isinstance(mask_size, bool):
+            raise IpamError(f"mask size {mask_size!r} must be a whole number, like 24")
         self.pools = [parse_network(p) for p in pools]
         if not self.pools:
             raise IpamError("the pod CIDR pool is empty; give at least one network like 10.0.0.0/8")
@@ -109,7 +111,8 @@ class PodCidrAllocator:
                     return cidr
         raise IpamExhaustedError(
             f"no free /{self.mask_size} left in the pool {', '.join(map(str, self.pools))} "
-            f"for node {node}: {len(taken)} nodes hold all of it; add a CIDR to the pool")
+            f"for node {node}: {len(taken)} node{'s hold' if len(taken) != 1 else ' holds'} all "
+            f"of it; add a CIDR to the pool")
 
     def release(self, node: str) -> None:
         """Take back a node's CIDR (the node left the cluster)."""
