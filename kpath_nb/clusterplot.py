@@ -28,7 +28,8 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network
+from collections.abc import Iterable
+from ipaddress import IPv4Address, IPv4Network
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -38,22 +39,25 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 from .cluster import Cluster, K8sNode, Pod
 from .packet import ARP, VXLAN, IPv4, Packet
 from .plot import OKABE_ITO
+from .render import _label, _layers, _removed
 from .trace import Hop, Trace
 
 __all__ = ["draw_cluster", "draw_cluster_trace", "draw_headers", "draw_ipam", "cluster_axes"]
 
 _UNIT_INCH = 0.6             # inches per layout unit in a figure made here, at most
 _FONT_UNIT_INCH = 0.45       # at this scale or larger, labels have their full size
-_MIN_WIDTH, _MAX_WIDTH = 8.0, 11.0   # inches
+_MIN_WIDTH, _MAX_WIDTH = 8.0, 9.6    # inches: 960 pixels at 100 dpi, a notebook's width
 _SLOT = 1.95                 # width of one apartment / lobby door column
 _MORE_SLOT = 1.0             # the "+N more" column
 _PAD = 0.25                  # building wall to first column
-_GAP = 3.0                   # between buildings: room for the glass tunnel's label
+_GAP = 2.6                   # between buildings: room for the glass tunnel's label
 _ETH0_Y, _VXLAN_Y, _LOBBY = 0.0, 1.35, (0.6, 3.35)
 _LXC_Y = 2.8
 _APT = (4.3, 5.65)           # apartment bottom and top
 _TOP = 7.05                  # building top
 _ROW_PITCH = _TOP + 2.6      # from one row of buildings to the next
+_SWITCH_DROP = 1.5           # from the lowest row's eth0 down to the node network's switch
+_DOOR_H = 0.62               # height of a lobby door (room for two lines)
 _MAX_BUILDINGS = 6
 _PER_ROW = 3
 _POD_CAP = {1: 6, 2: 5, 3: 3}   # apartments shown per building, by buildings in a row
@@ -156,7 +160,7 @@ def _layout(cl: Cluster) -> _Layout:
     right = max([b.x0 + b.width for b in layout.buildings.values()] +
                 ([layout.ghost[0] + layout.ghost[2]] if layout.ghost else []))
     bottom_row = -(layout.rows - 1) * _ROW_PITCH
-    layout.switch = (right / 2, bottom_row - 2.3)
+    layout.switch = (right / 2, bottom_row - _SWITCH_DROP)
     if layout.ghost:
         gx, gy, gw, _ = layout.ghost
         for n in names[len(shown):]:
@@ -168,7 +172,7 @@ def _layout(cl: Cluster) -> _Layout:
             if layout.ghost and layout.ghost[1] == -r * _ROW_PITCH:
                 xs.append(layout.ghost[0] + layout.ghost[2] / 2)
             layout.streets.append((-r * _ROW_PITCH - 0.9, -0.6, max(xs)))
-    layout.extent = (-1.0, layout.switch[1] - 1.7, right + 0.6, _TOP + 0.25)
+    layout.extent = (-0.6, layout.switch[1] - 1.15, right + 0.6, _TOP + 0.25)
     return layout
 
 
@@ -179,7 +183,7 @@ def _axes(ax: Axes | None, extent: tuple[float, float, float, float], top: float
           bottom: float = 0.45, figure: Figure | None = None) -> tuple[Axes, float]:
     """``ax`` or a new figure sized for ``extent``; the font scale that fits it."""
     x0, y0, x1, y1 = extent
-    unit = min(_UNIT_INCH, _MAX_WIDTH / (x1 - x0))
+    unit = _nominal_unit(extent)
     if (x1 - x0) * unit < _MIN_WIDTH:       # room for the title and the legend
         grow = (_MIN_WIDTH / unit - (x1 - x0)) / 2
         x0, x1 = x0 - grow, x1 + grow
@@ -199,6 +203,11 @@ def _axes(ax: Axes | None, extent: tuple[float, float, float, float], top: float
     return ax, min(1.0, max(0.4, _inches_per_unit(ax) / _FONT_UNIT_INCH))
 
 
+def _nominal_unit(extent: tuple[float, float, float, float]) -> float:
+    """Inches per layout unit in a figure made here for ``extent``."""
+    return min(_UNIT_INCH, _MAX_WIDTH / (extent[2] - extent[0]))
+
+
 def _inches_per_unit(ax: Axes) -> float:
     box = ax.get_position()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -207,43 +216,93 @@ def _inches_per_unit(ax: Axes) -> float:
 
 
 def _fit(text: str, chars: int, lines: int = 2) -> str:
-    """``text`` broken after its dashes into lines of at most ``chars`` characters, at most
-    ``lines`` of them (the last one cut with "…" if the text is longer)."""
-    tokens = [t + "-" for t in text.split("-")]
-    tokens[-1] = tokens[-1][:-1]
-    out = [""]
-    for token in tokens:
-        while len(token) > chars:
-            if out[-1]:
+    r"""``text`` broken after its dashes into lines of at most ``chars`` characters, at most
+    ``lines`` of them. A longer text keeps its last part whole on the last line (what tells
+    two pods of one Deployment apart) and is cut with "…" before it.
+
+    >>> _fit("apartment-12", 10)
+    'apartment-\n12'
+    >>> _fit("web-6d4cf56db6-4kq9z", 11)
+    'web-…\n4kq9z'
+    """
+    def wrap(part: str) -> list[str]:
+        tokens = [t + "-" for t in part.split("-")]
+        tokens[-1] = tokens[-1][:-1]
+        out = [""]
+        for token in tokens:
+            while len(token) > chars:
+                if out[-1]:
+                    out.append("")
+                out[-1], token = token[:chars], token[chars:]
                 out.append("")
-            out[-1], token = token[:chars], token[chars:]
-            out.append("")
-        if len(out[-1]) + len(token) > chars:
-            out.append("")
-        out[-1] += token
-    out = [line for line in out if line]
-    if len(out) > lines:
+            if len(out[-1]) + len(token) > chars:
+                out.append("")
+            out[-1] += token
+        return [line for line in out if line]
+
+    out = wrap(text)
+    if len(out) <= lines:
+        return "\n".join(out)
+    head, _, last = text.rpartition("-")
+    if not head or len(last) > chars or lines < 2:
         out = out[:lines]
         out[-1] = out[-1][:chars - 1] + "…"
-    return "\n".join(out)
+        return "\n".join(out)
+    first = wrap(head)[:lines - 1]
+    first[-1] = first[-1][:chars - 1] + "…"
+    return "\n".join([*first, last])
+
+
+def _pt(size: float, fs: float) -> float:
+    """A font size in points: ``size`` scaled by ``fs``, never under 8 points."""
+    return max(8.0, size * fs)
 
 
 def _wrap(text: str, width: int = 110) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def cluster_axes(cl: Cluster, figure: Figure | None = None) -> Axes:
+def cluster_axes(cl: Cluster, figure: Figure | None = None, *,
+                 trace: Trace | None = None) -> Axes:
     """A new Axes sized for drawing ``cl`` and a trace on it, on ``figure`` or a new
     pyplot figure; pass a :class:`matplotlib.figure.Figure` to stay clear of pyplot.
+
+    With ``trace``, the Axes shows only the part of the cluster that trace
+    crosses (as :func:`draw_cluster_trace` does): one building for a trace that
+    stays on one node.
 
     Examples
     --------
     >>> import kpath_nb as kp
-    >>> ax = cluster_axes(kp.load_topology("seed-cilium-buildings"), Figure())
-    >>> bool(8 <= ax.figure.get_figwidth() <= 11)
+    >>> cl = kp.load_topology("seed-cilium-buildings")
+    >>> ax = cluster_axes(cl, Figure())
+    >>> bool(8 <= ax.figure.get_figwidth() <= 9.6)
+    True
+    >>> same_node = kp.trace(cl, "apartment-12", "apartment-14")
+    >>> cropped = cluster_axes(cl, Figure(), trace=same_node)
+    >>> bool(cropped.figure.get_figheight() < ax.figure.get_figheight())
     True
     """
-    return _axes(None, _layout(cl).extent, top=1.0, bottom=0.55, figure=figure)[0]
+    layout = _layout(cl)
+    extent = layout.extent if trace is None else _trace_extent(cl, layout, trace)
+    return _axes(None, extent, top=1.0, bottom=0.55, figure=figure)[0]
+
+
+def _trace_extent(cl: Cluster, layout: _Layout, tr: Trace) -> tuple[float, float, float, float]:
+    """The part of the drawing a trace crosses: its buildings, and the node network only
+    when the packet goes out on it."""
+    nodes = {hop.node if hop.node in cl.nodes else cl.pods[hop.node].node
+             for hop in tr.hops if hop.node in cl.nodes or hop.node in cl.pods}
+    underlay = any(hop.node not in cl.nodes and hop.node not in cl.pods for hop in tr.hops) \
+        or any(hop.out_iface == "eth0" and hop.node in cl.nodes for hop in tr.hops)
+    if underlay or not nodes or not nodes <= set(layout.buildings):
+        return layout.extent
+    shown = [layout.buildings[n] for n in nodes]
+    if len({b.y0 for b in shown}) > 1:
+        return layout.extent
+    y0 = shown[0].y0
+    return (min(b.x0 for b in shown) - 0.6, y0 - 0.7,
+            max(b.x0 + b.width for b in shown) + 0.6, y0 + _TOP + 0.25)
 
 
 # -- the cluster -------------------------------------------------------------------------
@@ -284,7 +343,7 @@ def draw_cluster(cl: Cluster, ax: Axes | None = None) -> Axes:
     ax.set_title(f"{cl.name}: {len(cl.nodes)} nodes, {len(cl.pods)} pods, Cilium "
                  f"{cl.config.routing_mode} mode", fontsize=10)
     ax.legend(handles=_cluster_legend(cl), loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              ncol=4, fontsize=7.5, frameon=False)
+              ncol=4, fontsize=8, frameon=False)
     return ax
 
 
@@ -327,8 +386,9 @@ def _draw(cl: Cluster, ax: Axes, layout: _Layout, fs: float, faded: bool) -> Non
     if switch is not None:
         label = switch.name + (f"\n{switch.subnet}" if switch.subnet else "") + (
             f" · {switch.label}" if switch.label else " · node network")
-        ax.text(sx, sy - 0.55, label, ha="center", va="top", fontsize=8 * fs, color=ink,
-                zorder=4)
+        ax.text(sx, sy - 0.4, label, ha="center", va="top", fontsize=_pt(8, fs), color=ink,
+                zorder=4, bbox=dict(boxstyle="round,pad=0.1", facecolor="white",
+                                    edgecolor="none", alpha=0.85))
     # The glass tunnel between the tunnel doors.
     doors = [layout.pos[(b.node, tunnel)] for b in layout.buildings.values()]
     if layout.ghost:
@@ -350,10 +410,12 @@ def _draw(cl: Cluster, ax: Axes, layout: _Layout, fs: float, faded: bool) -> Non
     if len(doors) > 1:
         first = min(layout.buildings.values(), key=lambda b: (-b.y0, b.x0))
         gap_x = first.x0 + first.width + _GAP / 2
-        ax.text(gap_x, first.y0 + _VXLAN_Y + 0.42,
+        ax.text(gap_x, first.y0 + _VXLAN_Y + 0.4,
                 f"{cl.config.tunnel_protocol.upper()}, UDP {cl.config.tunnel_port}",
-                ha="center", va="bottom", fontsize=6.5 * fs, color=ink, zorder=6,
-                fontstyle="italic", gid="tunnel-label")
+                ha="center", va="bottom", fontsize=_pt(6.5, fs), color=ink, zorder=6,
+                fontstyle="italic", gid="tunnel-label",
+                bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none",
+                          alpha=0.85))
     for b in layout.buildings.values():
         _draw_building(cl, ax, layout, b, fs, faded)
     if layout.ghost:
@@ -362,9 +424,9 @@ def _draw(cl: Cluster, ax: Axes, layout: _Layout, fs: float, faded: bool) -> Non
                                     facecolor="none", edgecolor="#555555", linestyle="--",
                                     linewidth=1.2, alpha=alpha, zorder=2, gid="more-nodes"))
         ax.text(gx + gw / 2, gy + _TOP / 2 + 0.6, f"+{hidden} nodes", ha="center", va="center",
-                fontsize=9 * fs, fontweight="bold", color=ink, zorder=4)
+                fontsize=_pt(9, fs), fontweight="bold", color=ink, zorder=4)
         ax.text(gx + gw / 2, gy + _TOP / 2 - 0.2, "built the same\nway", ha="center",
-                va="top", fontsize=7 * fs, color=ink, zorder=4)
+                va="top", fontsize=_pt(7, fs), color=ink, zorder=4)
         ax.scatter([gx + gw / 2], [gy + _VXLAN_Y], s=110 * fs**2, marker="v", facecolor="white",
                    edgecolor="#555555", zorder=4)
 
@@ -383,22 +445,27 @@ def _draw_building(cl: Cluster, ax: Axes, layout: _Layout, b: _Building, fs: flo
                                 linewidth=0, alpha=0.25 if faded else 0.4, zorder=0.6))
     ax.add_patch(FancyBboxPatch(**shape, facecolor="none", edgecolor="black", linewidth=1.6,
                                 alpha=alpha, zorder=2, gid=f"building:{b.node}"))
-    ax.text(x0 + 0.2, y0 + _TOP - 0.15, b.node, ha="left", va="top", fontsize=9 * fs,
-            fontweight="bold", color=ink, zorder=4)
-    ax.text(x0 + 0.2, y0 + _TOP - 0.62, f"eth0 {node.ip}\npod CIDR {node.pod_cidr}",
-            ha="left", va="top", fontsize=7 * fs, color=ink, zorder=4, linespacing=1.1,
-            family="monospace")
+    backing = dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none",
+                   alpha=0.85)
+    ax.text(x0 + 0.2, y0 + _TOP - 0.15, b.node, ha="left", va="top", fontsize=_pt(9, fs),
+            fontweight="bold", color=ink, zorder=4, bbox=backing)
+    ax.text(x0 + 0.2, y0 + _TOP - 0.68, f"eth0 {node.ip}\npod CIDR {node.pod_cidr}",
+            ha="left", va="top", fontsize=_pt(7, fs), color=ink, zorder=4, linespacing=1.1,
+            family="monospace", bbox=backing)
     # The lobby.
     lx0, lx1 = x0 + 0.1, x0 + b.width - 0.1
     ax.add_patch(Rectangle((lx0, y0 + _LOBBY[0]), lx1 - lx0, _LOBBY[1] - _LOBBY[0],
                            facecolor=_LOBBY_FILL, edgecolor="#AAAAAA", hatch="..",
                            linewidth=0.6, alpha=0.5 if faded else 0.85, zorder=0.8,
                            gid=f"lobby:{b.node}"))
-    ax.text(lx0 + 0.14, (y0 + _LOBBY[0] + y0 + _LOBBY[1]) / 2, "Cilium (eBPF)", ha="center",
-            va="center", rotation=90, fontsize=6.5 * fs, fontstyle="italic", color=ink, zorder=4,
+    ax.text(lx0 + 0.1, y0 + _LOBBY[0] + 0.1, "Cilium (eBPF)", ha="left", va="bottom",
+            fontsize=_pt(6.5, fs), fontstyle="italic", color=ink, zorder=4,
             bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.8))
     # Apartments, corridors and their lxc doors; names wrapped to the apartment's width.
-    chars = max(8, int((_SLOT - 0.35) * _inches_per_unit(ax) / (fs * 6 / 72 * 0.62)))
+    # Text is fitted for the figure this module would make, so any Axes gets the same text.
+    unit = _nominal_unit(layout.extent)
+    chars = max(6, int((_SLOT - 0.35) * unit / (8 / 72 * 0.66)))
+    door_chars = int((_SLOT - 0.22) * unit / (8 / 72 * 0.602))
     for i, name in enumerate(b.pods):
         pod: Pod = cl.pods[name]
         sx = b.slot_x(i)
@@ -408,19 +475,20 @@ def _draw_building(cl: Cluster, ax: Axes, layout: _Layout, b: _Building, fs: flo
                                     facecolor="white", edgecolor="black", linewidth=1.1,
                                     alpha=alpha, zorder=2, gid=f"pod:{name}"))
         ax.text(sx, y0 + _APT[1] - 0.1, _fit(name, chars), ha="center", va="top",
-                fontsize=6 * fs, fontweight="bold", color=ink, zorder=4, linespacing=1.0)
+                fontsize=_pt(6, fs), fontweight="bold", color=ink, zorder=4, linespacing=1.0)
         ax.text(sx, y0 + _APT[0] + 0.08, f"{pod.ip}\nidentity {pod.identity.number}",
-                ha="center", va="bottom", fontsize=6.3 * fs, color=ink, zorder=4,
+                ha="center", va="bottom", fontsize=_pt(6.3, fs), color=ink, zorder=4,
                 linespacing=1.05)
         # The private corridor: the veth pair from the pod's eth0 to its lxc door.
         ax.plot([sx, sx], [y0 + _APT[0], y0 + _LXC_Y + 0.22], color="black", linewidth=3.2,
                 alpha=0.35 if faded else 0.8, zorder=1.8, solid_capstyle="butt")
         ax.plot([sx, sx], [y0 + _APT[0], y0 + _LXC_Y + 0.22], color="white", linewidth=1.2,
                 alpha=alpha, zorder=1.9, solid_capstyle="butt", gid=f"veth:{name}")
-        _door(ax, sx, y0 + _LXC_Y, pod.lxc, fs, ink, alpha, gid=f"device:{b.node}:{pod.lxc}")
+        _door(ax, sx, y0 + _LXC_Y, _split(pod.lxc, door_chars), fs, ink, alpha,
+              gid=f"device:{b.node}:{pod.lxc}")
     if not b.pods:
         ax.text(b.slot_x(0), y0 + (_APT[0] + _APT[1]) / 2, "no pods", ha="center",
-                va="center", fontsize=7 * fs, fontstyle="italic", color=ink)
+                va="center", fontsize=_pt(7, fs), fontstyle="italic", color=ink)
     if b.hidden:
         mx = b.slot_x(len(b.pods)) - _SLOT / 2 + _MORE_SLOT / 2
         ax.add_patch(FancyBboxPatch((mx - _MORE_SLOT / 2 + 0.08, y0 + _APT[0]),
@@ -430,34 +498,42 @@ def _draw_building(cl: Cluster, ax: Axes, layout: _Layout, b: _Building, fs: flo
                                     linewidth=1.0, alpha=alpha, zorder=2,
                                     gid=f"more-pods:{b.node}"))
         ax.text(mx, y0 + (_APT[0] + _APT[1]) / 2, f"+{b.hidden}\nmore", ha="center",
-                va="center", fontsize=7 * fs, fontweight="bold", color=ink, zorder=4)
+                va="center", fontsize=_pt(7, fs), fontweight="bold", color=ink, zorder=4)
     hx, hy = layout.pos[(b.node, "cilium_host")]
     _door(ax, hx, hy, f"cilium_host\n{node.router_ip}", fs, ink, alpha,
-          gid=f"device:{b.node}:cilium_host", height=0.62)
+          gid=f"device:{b.node}:cilium_host")
     vx, vy = layout.pos[(b.node, cl.config.tunnel_device)]
     ax.scatter([vx], [vy], s=150 * fs**2, marker="v", facecolor="white", edgecolor="black",
                linewidth=1.3, zorder=5, alpha=alpha,
                gid=f"device:{b.node}:{cl.config.tunnel_device}")
     ax.text(vx + 0.3, vy + 0.34, cl.config.tunnel_device, ha="left", va="bottom",
-            fontsize=6.5 * fs, color=ink, zorder=5, family="monospace",
+            fontsize=_pt(6.5, fs), color=ink, zorder=5, family="monospace",
             bbox=dict(boxstyle="round,pad=0.08", facecolor="white", edgecolor="none",
                       alpha=0.85))
     ex, ey = layout.pos[(b.node, "eth0")]
     ax.add_patch(Rectangle((ex - 0.3, ey - 0.16), 0.6, 0.32, facecolor="white",
                            edgecolor="black", linewidth=1.3, alpha=alpha, zorder=5,
                            gid=f"device:{b.node}:eth0"))
-    ax.text(ex + 0.4, ey - 0.1, "eth0", ha="left", va="top", fontsize=6.5 * fs, color=ink,
+    ax.text(ex + 0.4, ey - 0.1, "eth0", ha="left", va="top", fontsize=_pt(6.5, fs), color=ink,
             zorder=5, family="monospace")
 
 
+def _split(name: str, chars: int) -> str:
+    """A device name on one line, or on two halves when it is longer than ``chars``."""
+    if len(name) <= chars:
+        return name
+    half = (len(name) + 1) // 2
+    return f"{name[:half]}\n{name[half:]}"
+
+
 def _door(ax: Axes, x: float, y: float, text: str, fs: float, ink: str, alpha: float,
-          gid: str, height: float = 0.44) -> None:
+          gid: str, height: float = _DOOR_H) -> None:
     w = _SLOT - 0.2
     ax.add_patch(FancyBboxPatch((x - w / 2, y - height / 2), w, height,
                                 boxstyle="round,pad=0,rounding_size=0.08", facecolor="white",
                                 edgecolor="black", linewidth=1.0, alpha=alpha, zorder=3,
                                 gid=gid))
-    ax.text(x, y, text, ha="center", va="center", fontsize=6.1 * fs, family="monospace",
+    ax.text(x, y, text, ha="center", va="center", fontsize=_pt(6.1, fs), family="monospace",
             color=ink, zorder=4, linespacing=1.05)
 
 
@@ -536,7 +612,7 @@ def draw_cluster_trace(cl: Cluster, tr: Trace, ax: Axes | None = None,
     if upto is not None and not 0 <= upto < len(tr.hops):
         raise ValueError(f"upto={upto}: this trace has hops 0 to {len(tr.hops) - 1}")
     layout = _layout(cl)
-    ax, fs = _axes(ax, layout.extent, top=1.0, bottom=0.55)
+    ax, fs = _axes(ax, _trace_extent(cl, layout, tr), top=1.0, bottom=0.55)
     _draw(cl, ax, layout, fs, faded=True)
     shown = tr.hops if upto is None else tr.hops[:upto + 1]
     points = [_hop_points(cl, layout, hop) for hop in tr.hops]
@@ -561,9 +637,12 @@ def draw_cluster_trace(cl: Cluster, tr: Trace, ax: Axes | None = None,
             lone.setdefault(path[0], []).append(hop)
         segments += [(hop, a, b) for a, b in moves]
     labelled: set[int] = set()
+    drawn = {_kind(hop) for hop in shown}
     for hop, a, b in segments:
         current = hop.index == upto
         colour, style, rad = _STYLES[_kind(hop)]
+        a, b, rad = _along_edges(layout, a, b, rad)
+        rad = math.copysign(min(abs(rad), 0.7 / math.dist(a, b)), rad)   # bulge ≤ 0.7
         ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=11 * fs,
                                      connectionstyle=f"arc3,rad={rad}",
                                      color=_HIGHLIGHT if current else colour,
@@ -594,9 +673,16 @@ def draw_cluster_trace(cl: Cluster, tr: Trace, ax: Axes | None = None,
             if hop.action == "drop":
                 ax.scatter([x], [y], s=520 * fs**2, marker="X", color=_HIGHLIGHT,
                            edgecolor="black", linewidth=1.0, zorder=9, gid="drop-marker")
+                drawn.add("drop")
     for hop in shown:
-        if hop.action == "encap":
-            _tunnel_flight(cl, ax, layout, hop, hop.index == upto, fs)
+        if hop.action != "encap":
+            continue
+        # The tunnel is drawn once the far end has taken the packet out of it; until then
+        # the packet is on its way out through eth0 and across the node network.
+        arrived = any(h.action == "decap" and h.direction == hop.direction
+                      for h in shown if h.index > hop.index)
+        if _tunnel_flight(cl, ax, layout, hop, hop.index == upto, fs, arrived):
+            drawn.add("tunnel")
     title = f"{tr.src} → {tr.dst}: {tr.verdict}"
     if upto is not None:
         hop = tr.hops[upto]
@@ -605,18 +691,42 @@ def draw_cluster_trace(cl: Cluster, tr: Trace, ax: Axes | None = None,
     else:
         subtitle = tr.reason
     ax.set_title(f"{title}\n{_wrap(subtitle)}", fontsize=9.5)
-    legend = [Line2D([], [], color=_REQUEST, linewidth=2, label="request"),
-              Line2D([], [], color=_REPLY, linewidth=2, linestyle=(0, (5, 2.5)), label="reply"),
-              Line2D([], [], color=_ARP_COLOUR, linewidth=1.5, linestyle=":",
-                     label="ARP frame"),
-              Line2D([], [], color=_HIGHLIGHT, linewidth=3.4, label="this hop"),
-              Line2D([], [], color=_GLASS, linewidth=6, alpha=0.6,
-                     label="inside the tunnel (VXLAN)"),
-              Line2D([], [], linestyle="", marker="X", markersize=10, color=_HIGHLIGHT,
-                     markeredgecolor="black", label="dropped here")]
-    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=6,
-              fontsize=7.5, frameon=False, handlelength=3.0)
+    if upto is not None:
+        drawn.add("current")
+    keys = {"request": Line2D([], [], color=_REQUEST, linewidth=2, label="request"),
+            "reply": Line2D([], [], color=_REPLY, linewidth=2, linestyle=(0, (5, 2.5)),
+                            label="reply"),
+            "arp": Line2D([], [], color=_ARP_COLOUR, linewidth=1.5, linestyle=":",
+                          label="ARP frame"),
+            "current": Line2D([], [], color=_HIGHLIGHT, linewidth=3.4, label="this hop"),
+            "tunnel": Line2D([], [], color=_GLASS, linewidth=6, alpha=0.6,
+                             label="inside the tunnel (VXLAN)"),
+            "drop": Line2D([], [], linestyle="", marker="X", markersize=10, color=_HIGHLIGHT,
+                           markeredgecolor="black", label="dropped here")}
+    legend = [handle for kind, handle in keys.items() if kind in drawn]
+    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              ncol=len(legend), fontsize=8, frameon=False, handlelength=3.0)
     return ax
+
+
+def _along_edges(layout: _Layout, a: tuple[float, float], b: tuple[float, float], rad: float
+                 ) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """A move's ends moved from a lobby door's middle (where its name is written) to the
+    door's edge that faces the other end; a move between two doors side by side runs
+    under them, bulging downwards."""
+    doors = {p for (_, device), p in layout.pos.items()
+             if device.startswith(("lxc", "cilium_host", "cilium_net"))}
+
+    def edge(p: tuple[float, float], other: tuple[float, float]) -> tuple[float, float]:
+        if p not in doors:
+            return p
+        up = other[1] > p[1] + 0.3
+        return (p[0], p[1] + (_DOOR_H / 2 if up else -_DOOR_H / 2))
+
+    a2, b2 = edge(a, b), edge(b, a)
+    if a in doors and b in doors and abs(a[1] - b[1]) < 1e-6:
+        rad = abs(rad) if b[0] > a[0] else -abs(rad)    # arc3 bulges to the right of a→b
+    return a2, b2, rad
 
 
 def _arc_point(a: tuple[float, float], b: tuple[float, float], rad: float, t: float
@@ -639,21 +749,29 @@ def _badge(ax: Axes, x: float, y: float, hop: Hop, current: bool, fs: float,
     box = dict(boxstyle="round,pad=0.15", facecolor=_HIGHLIGHT if current else "white",
                edgecolor="black", linewidth=1.2 if current else 0.6)
     kind = "drop" if hop.action == "drop" else "current" if current else "hops"
-    ax.text(x, y, text, ha=ha, va=va, fontsize=(8 if current else 6.5) * fs,
+    ax.text(x, y, text, ha=ha, va=va, fontsize=_pt(9 if current else 8, fs),
             fontweight="bold", color="white" if current else "black", bbox=box,
             zorder=10 if current else 9, gid=f"{kind}:{hop.index}")
 
 
 def _tunnel_flight(cl: Cluster, ax: Axes, layout: _Layout, hop: Hop, current: bool,
-                   fs: float) -> None:
-    """The encapsulated stretch, drawn along the glass tunnel and labelled with its VNI."""
+                   fs: float, arrived: bool) -> bool:
+    """The encapsulated stretch, drawn along the glass tunnel and labelled with its VNI once
+    the packet has ``arrived`` at the far tunnel door; before that only the VNI is written
+    at the door that wrapped it. True when the tunnel stretch was drawn."""
     outer, vni = hop.packet[IPv4], hop.packet[VXLAN].vni
     far = cl.owner_of(outer.dst)
     tunnel = cl.config.tunnel_device
     a = layout.pos.get((hop.node, tunnel))
     b = layout.pos.get((far.name, tunnel)) if isinstance(far, K8sNode) else None
-    if a is None or b is None:
-        return
+    if a is None:
+        return False
+    if b is None or not arrived:
+        ax.text(a[0] - 0.35, a[1] - 0.3, f"VNI {vni}", ha="right", va="top",
+                fontsize=_pt(6.3, fs), fontweight="bold" if current else "normal", zorder=9,
+                bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor=_GLASS,
+                          linewidth=0.8), gid=f"vni:{hop.index}")
+        return False
     shift = 0.1 if hop.direction == "request" else -0.1
     a, b = (a[0], a[1] + shift), (b[0], b[1] + shift)
     ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=16 * fs,
@@ -664,9 +782,10 @@ def _tunnel_flight(cl: Cluster, ax: Axes, layout: _Layout, hop: Hop, current: bo
     mx = (a[0] + b[0]) / 2
     dy = -0.4 if hop.direction == "request" else -0.95
     ax.text(mx, a[1] + dy, f"VNI {vni}", ha="center", va="top",
-            fontsize=6.3 * fs, fontweight="bold" if current else "normal", zorder=9,
+            fontsize=_pt(6.3, fs), fontweight="bold" if current else "normal", zorder=9,
             bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor=_GLASS,
                       linewidth=0.8), gid=f"vni:{hop.index}")
+    return True
 
 
 # -- headers -----------------------------------------------------------------------------
@@ -684,18 +803,7 @@ _KEY_FIELDS = {
 _HEADER_COLOURS = {"Ethernet": "sky blue", "ARP": "reddish purple", "IPv4": "bluish green",
                    "UDP": "yellow", "TCP": "yellow", "ICMP": "orange", "VXLAN": "blue",
                    "Payload": "black"}
-_CHAR_IN = 0.6 * 7.5 / 72      # one monospace character at 7.5 points, in inches
-
-
-def _matched_layers(packet: Packet) -> list[tuple[str, dict[str, object], int]]:
-    """Each header's name, fields and rank among headers of that name counted from the
-    innermost, so an inner header matches the same inner header in another packet."""
-    layers = packet.layers()
-    out = []
-    for i, (name, fields) in enumerate(layers):
-        rank = sum(1 for later, _ in layers[i + 1:] if later == name)
-        out.append((name, fields, rank))
-    return out
+_CHAR_IN = 0.6 * 8 / 72        # one monospace character at 8 points, in inches
 
 
 def draw_headers(packet: Packet, ax: Axes | None = None, previous: Packet | None = None) -> Axes:
@@ -725,8 +833,9 @@ def draw_headers(packet: Packet, ax: Axes | None = None, previous: Packet | None
     >>> [t.get_text() for t in ax.texts if t.get_text().startswith("VXLAN")]
     ['VXLAN (new)']
     """
-    layers = _matched_layers(packet)
-    before = {(n, r): f for n, f, r in _matched_layers(previous)} if previous is not None else {}
+    layers = _layers(packet)
+    before = {(n, r): f for n, f, r in _layers(previous)} if previous is not None else {}
+    removed = _removed(packet, previous)
     names = [n for n, _, _ in layers]
     inset, title_h, line_h = 0.18, 0.2, 0.19      # inches
     rows = []
@@ -776,27 +885,27 @@ def draw_headers(packet: Packet, ax: Axes | None = None, previous: Packet | None
                                     linewidth=1.4 if depth == 0 else 1.0,
                                     linestyle="-" if depth % 2 == 0 else (0, (4, 1.5)),
                                     zorder=depth + 0.5, gid=f"header:{depth}:{name}"))
-        role = ""
-        if names.count(name) > 1:
-            role = " (outer)" if rank > 0 else " (inner)"
         new = previous is not None and (name, rank) not in before
-        ax.text(x0 + 0.12, top - 0.04, f"{name}{role}" + (" (new)" if new else ""),
-                ha="left", va="top", fontsize=8 * fs, fontweight="bold", zorder=40)
+        ax.text(x0 + 0.12, top - 0.04, _label(name, rank, names) + (" (new)" if new else ""),
+                ha="left", va="top", fontsize=_pt(8, fs), fontweight="bold", zorder=40)
         for k, line in enumerate(lines):
             cx = x0 + 0.14
             ly = top - title_h - 0.04 - k * line_h
             for text, changed in line:
-                ax.text(cx, ly, text, ha="left", va="top", fontsize=7.5 * fs,
+                ax.text(cx, ly, text, ha="left", va="top", fontsize=_pt(8, fs),
                         family="monospace", fontweight="bold" if changed else "normal",
                         zorder=41, gid="changed" if changed else None,
                         bbox=dict(boxstyle="round,pad=0.08", facecolor=OKABE_ITO["yellow"],
                                   edgecolor="black", linewidth=0.6) if changed else None)
                 cx += (len(text) + 3) * _CHAR_IN
-    ax.set_title(" / ".join(names) + f"  ({packet.size} bytes)", fontsize=8.5, loc="left")
-    if previous is not None:
+    title = " / ".join(names) + f"  ({packet.size} bytes)"
+    if removed:
+        title += "\nremoved at this hop: " + ", ".join(removed)
+    ax.set_title(title, fontsize=8.5, loc="left")
+    if any(changed for lines in rows for line in lines for _, changed in line):
         ax.legend(handles=[Patch(facecolor=OKABE_ITO["yellow"], edgecolor="black",
                                  label="changed since the previous hop (was …)")],
-                  loc="upper left", bbox_to_anchor=(0.0, 0.0), fontsize=7, frameon=False)
+                  loc="upper left", bbox_to_anchor=(0.0, 0.0), fontsize=8, frameon=False)
     return ax
 
 
@@ -829,6 +938,12 @@ _IPAM_KINDS = {
 
 
 _IPAM_LIST = 6      # allocations listed under a node's grid
+_OFFSET_W = 0.75    # room left of a grid for its row offsets (".240")
+
+
+def _cut(text: str, chars: int) -> str:
+    """``text``, cut with "…" to at most ``chars`` characters."""
+    return text if len(text) <= chars else text[:max(chars - 1, 1)] + "…"
 
 
 def _owner_kind(owner: str | None) -> str:
@@ -837,19 +952,23 @@ def _owner_kind(owner: str | None) -> str:
     return owner if owner in ("router", "health") else "pod"
 
 
-def draw_ipam(cl: Cluster, ax: Axes | None = None) -> Axes:
+def draw_ipam(cl: Cluster, ax: Axes | None = None, *,
+              highlight: Iterable[IPv4Address] = ()) -> Axes:
     """Draw IPAM: the pool, the node CIDRs carved out of it, and every node's addresses.
 
     At the top the pool (e.g. ``10.0.0.0/8``) with each node's CIDR as a
     labelled sliver, then a zoomed row of the first blocks; under them one grid
     per node of its CIDR's addresses (16 a row): network and broadcast greyed,
     the router IP (R), the health endpoint (H) and pods (P) marked by colour,
-    hatching and letter, free addresses plain.
+    hatching and letter, free addresses plain. Each grid row is labelled with
+    the offset of its first address in the CIDR (.0, .16, .32, …).
 
     Parameters
     ----------
     cl : Cluster
     ax : matplotlib Axes, optional
+    highlight : iterable of IPv4Address, optional
+        Addresses to outline in their grid, e.g. the one just handed out or freed.
 
     Returns
     -------
@@ -871,17 +990,17 @@ def draw_ipam(cl: Cluster, ax: Axes | None = None) -> Axes:
     for i, node in enumerate(shown):
         x0 = (i % per_row) * block_w
         y0 = -top_h - (i // per_row) * block_h
-        _draw_node_grid(cl, ax, node, x0, y0, cols, cell, fs)
+        _draw_node_grid(cl, ax, node, x0 + _OFFSET_W, y0, cols, cell, fs, set(highlight))
     if len(names) > len(shown):
         ax.text(0, -height + 0.3, f"+{len(names) - len(shown)} nodes not shown",
-                ha="left", va="center", fontsize=8 * fs, fontstyle="italic")
+                ha="left", va="center", fontsize=_pt(8, fs), fontstyle="italic")
     pools = ", ".join(map(str, cl.cidrs.pools))
     ax.set_title(f"IPAM ({cl.config.ipam_mode}): pool {pools}, a /{mask} for each node, "
                  f"addresses from it for the router, health endpoint and pods", fontsize=9.5)
     ax.legend(handles=[Patch(facecolor=c, hatch=h, edgecolor="black",
                              label=f"{letter + ': ' if letter else ''}{text}")
                        for c, h, letter, text in _IPAM_KINDS.values()],
-              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7.5,
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8,
               frameon=False)
     return ax
 
@@ -894,9 +1013,9 @@ def _ipam_geometry(cl: Cluster) -> dict:
     size = 2 ** (32 - cl.config.mask_size)
     cols = min(16, size)
     cell = 0.34
-    block_w = cols * cell + 0.9
+    block_w = cols * cell + 0.9 + _OFFSET_W
     width = max(per_row * block_w, 11.0)
-    block_h = math.ceil(size / cols) * cell + 1.3 + _IPAM_LIST * 0.22
+    block_h = math.ceil(size / cols) * cell + 1.3 + _IPAM_LIST * 0.3
     top_h = 4.1
     height = top_h + (math.ceil(len(shown) / per_row) or 1) * block_h + (
         0.4 if len(names) > len(shown) else 0)
@@ -917,7 +1036,7 @@ def _draw_pool(cl: Cluster, ax: Axes, width: float, fs: float) -> None:
                            linewidth=1.0, gid="pool"))
     ax.text(0, bar_y + bar_h + 0.08, f"pool {pool}: {pool.num_addresses:,} addresses, room "
                                      f"for {cl.cidrs.capacity():,} node CIDRs of /{mask}",
-            ha="left", va="bottom", fontsize=8 * fs, fontweight="bold")
+            ha="left", va="bottom", fontsize=_pt(8, fs), fontweight="bold")
     assigned = sorted(((cidr, node) for node, cidr in cl.cidrs.assigned.items()),
                       key=lambda t: t[0])
     share = width / pool.num_addresses
@@ -931,7 +1050,7 @@ def _draw_pool(cl: Cluster, ax: Axes, width: float, fs: float) -> None:
     if assigned:
         ax.text(width, bar_y - 0.08, f"{len(assigned)} node CIDRs taken (black slivers at "
                                      f"the left, shown larger than scale)",
-                ha="right", va="top", fontsize=7 * fs, fontstyle="italic")
+                ha="right", va="top", fontsize=_pt(7, fs), fontstyle="italic")
     # The zoomed row: the first 256 blocks of the pool (or fewer), each a cell.
     zoom_prefix = max(pool.prefixlen, mask - 8)
     first = assigned[0][0] if assigned else next(pool.subnets(new_prefix=mask))
@@ -948,7 +1067,7 @@ def _draw_pool(cl: Cluster, ax: Axes, width: float, fs: float) -> None:
     ax.plot([zx0 + max(span.num_addresses * share, 0.05), width], [bar_y, zy + zh],
             color="#888888", linewidth=0.7, linestyle="--")
     ax.text(width / 2, zy + zh + 0.08, f"zoom: {span} in /{mask} blocks", ha="center",
-            va="bottom", fontsize=7 * fs, fontstyle="italic",
+            va="bottom", fontsize=_pt(7, fs), fontstyle="italic",
             bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none"))
     labelled = 0
     for k, block in enumerate(blocks):
@@ -961,20 +1080,20 @@ def _draw_pool(cl: Cluster, ax: Axes, width: float, fs: float) -> None:
         if labelled < 6:
             ax.annotate(f"{node}\n{block}", (k * cw + cw / 2, zy), xytext=(
                 0.2 + labelled * width / 6.2, zy - 0.25), ha="left", va="top",
-                fontsize=6.8 * fs, arrowprops=dict(arrowstyle="-", color="#555555",
+                fontsize=_pt(6.8, fs), arrowprops=dict(arrowstyle="-", color="#555555",
                                                    linewidth=0.6))
             labelled += 1
 
 
 def _draw_node_grid(cl: Cluster, ax: Axes, node: str, x0: float, y0: float, cols: int,
-                    cell: float, fs: float) -> None:
+                    cell: float, fs: float, highlight: set[IPv4Address]) -> None:
     k8s = cl.nodes[node]
     cidr: IPv4Network = k8s.pod_cidr
     allocator = cl.allocators[node]
     owners = dict(allocator.allocations())
-    ax.text(x0, y0, f"{node}: {cidr}", ha="left", va="bottom", fontsize=8.5 * fs,
+    ax.text(x0 - _OFFSET_W, y0, f"{node}: {cidr}", ha="left", va="bottom", fontsize=_pt(8.5, fs),
             fontweight="bold")
-    ax.text(x0, y0 - 0.02, allocator.status(), ha="left", va="top", fontsize=7 * fs,
+    ax.text(x0 - _OFFSET_W, y0 - 0.02, allocator.status(), ha="left", va="top", fontsize=_pt(7, fs),
             family="monospace")
     gy = y0 - 0.45
     for i, ip in enumerate(cidr):
@@ -985,16 +1104,24 @@ def _draw_node_grid(cl: Cluster, ax: Axes, node: str, x0: float, y0: float, cols
             kind = _owner_kind(owners.get(ip))
         face, hatch, letter, _ = _IPAM_KINDS[kind]
         x, y = x0 + c * cell, gy - (r + 1) * cell
+        if c == 0:
+            ax.text(x - 0.08, y + cell / 2, f".{i}", ha="right", va="center",
+                    fontsize=_pt(6, fs), color="#555555", gid=f"offset:{node}:{i}")
+        if ip in highlight:
+            ax.add_patch(Rectangle((x - 0.04, y - 0.04), cell + 0.08, cell + 0.08,
+                                   facecolor="none", edgecolor="black", linewidth=2.2,
+                                   zorder=5, gid=f"highlight:{ip}"))
         ax.add_patch(Rectangle((x, y), cell, cell, facecolor=face, hatch=hatch,
                                edgecolor="#333333" if kind != "free" else "#BBBBBB",
                                linewidth=0.4, gid=f"addr:{kind}"))
         if letter:
             ax.text(x + cell / 2, y + cell / 2, letter, ha="center", va="center",
-                    fontsize=6 * fs, fontweight="bold", color="white" if kind == "router"
+                    fontsize=_pt(6, fs), fontweight="bold", color="white" if kind == "router"
                     else "black", gid=f"letter:{kind}:{ip}")
-    entries = [f"{ip} {owner}" for ip, owner in allocator.allocations()]
+    room = int((cols * cell + _OFFSET_W + 0.4) * _inches_per_unit(ax) / (_pt(6.3, fs) / 72 * 0.602))
+    entries = [_cut(f"{ip} {owner}", room) for ip, owner in allocator.allocations()]
     if len(entries) > _IPAM_LIST:
         entries = entries[:_IPAM_LIST - 1] + [f"+{len(entries) - _IPAM_LIST + 1} more"]
     rows = math.ceil(cidr.num_addresses / cols)
-    ax.text(x0, gy - rows * cell - 0.12, "\n".join(entries), ha="left", va="top",
-            fontsize=6.3 * fs, family="monospace", linespacing=1.15)
+    ax.text(x0 - _OFFSET_W, gy - rows * cell - 0.12, "\n".join(entries), ha="left", va="top",
+            fontsize=_pt(6.3, fs), family="monospace", linespacing=1.15)

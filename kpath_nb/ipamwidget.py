@@ -30,6 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from . import render
 from .cluster import Cluster
 from .clusterplot import _axes, _ipam_extent, draw_ipam
 from .errors import KpathError
@@ -40,7 +41,9 @@ __all__ = ["explore_ipam", "IpamExplorer"]
 _DPI = 90
 _ADDED = "background:#DDF4E4;font-weight:bold"
 _REMOVED = "color:#777;text-decoration:line-through"
-_PRE = "font-family:monospace;font-size:12px;margin:0;white-space:pre"
+_PRE = "font-family:monospace;font-size:12px;margin:0;white-space:pre;overflow-x:auto"
+_WARNING = ("border:1px solid #B45309;background:#FEF3C7;border-radius:4px;padding:4px 8px;"
+            "margin:4px 0")
 
 
 class IpamExplorer(widgets.VBox):
@@ -65,7 +68,8 @@ class IpamExplorer(widgets.VBox):
     panel : ipywidgets.HTML
         The node's ``cilium-dbg status --verbose``, ``ip route``, its veth host ends and
         the ``cilium_lxc`` and ``cilium_ipcache_v2`` dumps; lines the last action added
-        are bold and marked "+", lines it removed are struck through and marked "−".
+        are bold and marked "+", lines it removed are struck through and marked "−";
+        the sections the last action changed come first.
     cluster : Cluster
         The cluster, changed in place by the buttons.
     """
@@ -78,6 +82,7 @@ class IpamExplorer(widgets.VBox):
             raise KpathError(f"unknown node {node!r}: nodes are {', '.join(nodes)}")
         self.cluster = cl
         self._before = self._snapshot()
+        self._changed: list = []       # addresses the last action handed out or freed
         self.node = widgets.Dropdown(options=nodes, value=node or nodes[0], description="node")
         self.name = widgets.Text(value=self._free_name(), description="new pod",
                                  placeholder="pod name")
@@ -87,7 +92,7 @@ class IpamExplorer(widgets.VBox):
         self.delete = widgets.Button(description="delete pod", icon="trash")
         self.message = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.panel = widgets.HTML(layout=widgets.Layout(max_height="420px", overflow="auto"))
+        self.panel = widgets.HTML()
         super().__init__(children=[
             widgets.HBox([self.node]),
             widgets.HBox([self.name, self.app, self.create]),
@@ -106,19 +111,19 @@ class IpamExplorer(widgets.VBox):
     def _create(self, button: object = None) -> None:
         name = self.name.value.strip()
         if not name:
-            self._say("⚠ give the new pod a name, e.g. web-1")
+            self._refuse("give the new pod a name, e.g. web-1")
             return
         if name in self.cluster.pods:
-            self._say(f"⚠ a pod named {name!r} already exists (on "
-                      f"{self.cluster.pods[name].node}); pick another name")
+            self._refuse(f"a pod named {name!r} already exists (on "
+                         f"{self.cluster.pods[name].node}); pick another name")
             return
         before = self._snapshot()
         try:
             pod = self.cluster.add_pod(name, self.node.value, {"app": self.app.value})
         except KpathError as exc:     # IpamExhaustedError among them
-            self._say(f"⚠ {type(exc).__name__}: {exc}")
+            self._refuse(f"{type(exc).__name__}: {exc}")
             return
-        self._before = before
+        self._before, self._changed = before, [pod.ip]
         self._say(f"✅ created {pod.qualified_name} on {pod.node}: IPAM gave it {pod.ip}; "
                   f"identity {pod.identity.number}; its veth pair ends in {pod.lxc}")
         self.name.value = self._free_name()
@@ -127,12 +132,12 @@ class IpamExplorer(widgets.VBox):
     def _delete(self, button: object = None) -> None:
         name = self.pod.value
         if name is None:
-            self._say(f"⚠ {self.node.value} runs no pods to delete")
+            self._refuse(f"{self.node.value} runs no pods to delete")
             return
         pod = self.cluster.pods[name]
         before = self._snapshot()
         self.cluster.delete_pod(name)
-        self._before = before
+        self._before, self._changed = before, [pod.ip]
         self._say(f"🗑 deleted {pod.qualified_name}: {pod.ip} is free again and {pod.lxc} "
                   f"is gone (a packet still sent to {pod.ip} is dropped as stale)")
         self._refresh(redraw=True)
@@ -143,7 +148,15 @@ class IpamExplorer(widgets.VBox):
     # -- views -----------------------------------------------------------------------
 
     def _say(self, text: str) -> None:
-        self.message.value = f"<div>{escape(text)}</div>"
+        self.message.value = render.page(escape(text))
+
+    def _refuse(self, text: str) -> None:
+        """Say why nothing was done, in a warning box; the marks of an earlier action go,
+        since they no longer describe the last thing that happened."""
+        self.message.value = render.page(f"<div style='{_WARNING}'>⚠ {escape(text)}</div>")
+        redraw = bool(self._changed)
+        self._before, self._changed = self._snapshot(), []
+        self._refresh(redraw=redraw)
 
     def _refresh(self, redraw: bool) -> None:
         node = self.node.value
@@ -154,13 +167,15 @@ class IpamExplorer(widgets.VBox):
             self.image.value = self._png()
         now = self._snapshot()[node]
         was = self._before.get(node, now)
-        self.panel.value = "".join(_section(title, was.get(title, ""), text)
-                                   for title, text in now.items())
+        changed = [title for title, text in now.items() if was.get(title, "") != text]
+        order = changed + [title for title in now if title not in changed]
+        self.panel.value = render.page("".join(
+            _section(title, was.get(title, ""), now[title]) for title in order))
 
     def _png(self) -> bytes:
         figure = Figure()
         FigureCanvasAgg(figure)
-        draw_ipam(self.cluster, ax=_ipam_axes(figure, self.cluster))
+        draw_ipam(self.cluster, ax=_ipam_axes(figure, self.cluster), highlight=self._changed)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=_DPI)
         return buffer.getvalue()

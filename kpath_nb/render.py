@@ -76,15 +76,45 @@ def same_packet(packet: Packet, other: Packet) -> bool:
     return _identity(packet) is not None and _identity(packet) == _identity(other)
 
 
+def _layers(packet: Packet) -> list[tuple[str, dict[str, object], int]]:
+    """Each header's name, fields and rank among the headers of that name counted from the
+    innermost, so the packet inside a tunnel matches the same packet before it went in."""
+    layers = packet.layers()
+    return [(name, fields, sum(1 for later, _ in layers[i + 1:] if later == name))
+            for i, (name, fields) in enumerate(layers)]
+
+
+def _label(name: str, rank: int, names: list[str]) -> str:
+    """A header's name, with "(outer)" or "(inner)" when the packet has two of them."""
+    if names.count(name) < 2:
+        return name
+    return f"{name} (outer)" if rank > 0 else f"{name} (inner)"
+
+
+def _removed(packet: Packet, previous: Packet | None) -> list[str]:
+    """The headers of ``previous`` that ``packet`` no longer has (taken off at a decap)."""
+    if previous is None:
+        return []
+    have = {(name, rank) for name, _, rank in _layers(packet)}
+    layers = _layers(previous)
+    names = [name for name, _, _ in layers]
+    return [_label(name, rank, names) for name, _, rank in layers if (name, rank) not in have]
+
+
 def packet_html(packet: Packet, previous: Packet | None = None) -> str:
     """The packet as one box per header, outermost first, each with its fields.
+
+    Headers are compared from the innermost outwards, so a tunnel's headers are
+    not mistaken for rewritten ones: when a header type appears twice the boxes
+    say "(outer)" and "(inner)".
 
     Parameters
     ----------
     packet : Packet
     previous : Packet, optional
         The packet one hop earlier: fields whose value changed are emphasised
-        and marked "changed", headers it did not have are marked "new". Ignored
+        and marked "changed", headers it did not have are marked "new", and
+        headers it had that are gone (taken off at a decap) are named. Ignored
         when it is a different packet (see :func:`same_packet`).
 
     Examples
@@ -95,13 +125,25 @@ def packet_html(packet: Packet, previous: Packet | None = None) -> str:
     >>> html = packet_html(tr.hops[8].packet, previous=tr.hops[5].packet)
     >>> "ttl" in html and "changed" in html
     True
+    >>> cl = kp.load_topology("seed-cilium-buildings")
+    >>> tr = kp.trace(cl, "apartment-12", "apartment-22")
+    >>> html = packet_html(tr.hops[4].packet, previous=tr.hops[3].packet)   # encap
+    >>> "IPv4 (outer)</b> <small>(new)" in html, "changed" in html
+    (True, False)
     """
     if previous is not None and not same_packet(packet, previous):
         previous = None
-    before = dict(previous.layers()) if previous is not None else {}
+    before = {(name, rank): fields for name, fields, rank in _layers(previous)} \
+        if previous is not None else {}
+    layers = _layers(packet)
+    names = [name for name, _, _ in layers]
     boxes = []
-    for name, fields in packet.layers():
-        old = before.get(name)
+    removed = _removed(packet, previous)
+    if removed:
+        boxes.append(f"<div style='margin:2px 0'><b>removed at this hop:</b> "
+                     f"{_text(', '.join(removed))}</div>")
+    for name, fields, rank in layers:
+        old = before.get((name, rank))
         badge = (" <small>(new)</small>" if previous is not None and old is None else "")
         rows = []
         for key, value in fields.items():
@@ -111,9 +153,32 @@ def packet_html(packet: Packet, previous: Packet | None = None) -> str:
                     f"{_text(old[key])}</small>" if changed else "")
             rows.append(f"<tr><td style='{_CELL};color:#555'>{_text(key)}</td>"
                         f"<td style='{style}'>{_text(value)}{mark}</td></tr>")
-        boxes.append(f"<div style='{_BOX}'><b>{_text(name)}</b>{badge}"
+        boxes.append(f"<div style='{_BOX}'><b>{_text(_label(name, rank, names))}</b>{badge}"
                      f"<table style='{_TABLE}'>{''.join(rows)}</table></div>")
     return f"<div>{''.join(boxes)}</div>"
+
+
+def _pairs(value: object) -> dict[str, str] | None:
+    """``"identity=257 flags=hastunnel"`` as ``{"identity": "257", "flags": "hastunnel"}``;
+    None when the text is not a list of ``key=value`` words."""
+    words = str(value).split()
+    if not words or not all("=" in w for w in words):
+        return None
+    return dict(w.split("=", 1) for w in words)
+
+
+def _split_columns(columns: tuple, rows: tuple) -> list[list[str] | None]:
+    """For each column, the keys it is split into when its cells are ``key=value`` lists
+    (as in ``cilium-dbg bpf ipcache list``), or None to keep it whole. Cells that are
+    not such lists, like ``(localhost)``, span the split column."""
+    out: list[list[str] | None] = []
+    for j, _ in enumerate(columns):
+        cells = [row[j] for row in rows if j < len(row)]
+        parsed = [_pairs(c) for c in cells]
+        ok = any(parsed) and all(p is not None or "=" not in str(c)
+                                 for p, c in zip(parsed, cells))
+        out.append(list(dict.fromkeys(k for p in parsed if p for k in p)) if ok else None)
+    return out
 
 
 def lookup_html(lookup: Lookup) -> str:
@@ -136,16 +201,37 @@ def lookup_html(lookup: Lookup) -> str:
         empty = (not lookup.hit and lookup.columns)  # a snapshot was kept and it was empty
         note = "<br><small>the table is empty, so the lookup misses</small>" if empty else ""
         return f"<div style='margin:4px 0'>{title}{note}</div>"
-    head = "".join(f"<th style='{_CELL}'>{_text(c)}</th>" for c in lookup.columns)
+    split = _split_columns(lookup.columns, lookup.rows)
+    double = any(split)
+    top, keys = [], []
+    for column, sub in zip(lookup.columns, split):
+        if sub is None:
+            span = " rowspan='2'" if double else ""
+            top.append(f"<th style='{_CELL}'{span}>{_text(column)}</th>")
+        else:
+            top.append(f"<th style='{_CELL};text-align:center' colspan='{len(sub)}'>"
+                       f"{_text(column)}</th>")
+            keys += [f"<th style='{_CELL};font-weight:normal;color:#555'>{_text(k)}</th>"
+                     for k in sub]
+    corner = f"<th style='{_CELL}'" + (" rowspan='2'" if double else "") + "></th>"
+    head = f"<tr>{corner}{''.join(top)}</tr>" + (f"<tr>{''.join(keys)}</tr>" if double else "")
     body = []
     for i, row in enumerate(lookup.rows):
         hit = i == lookup.matched
         style = f"{_CELL};{_MATCHED}" if hit else _CELL
-        cells = "".join(f"<td style='{style}'>{_text(v)}</td>" for v in row)
-        body.append(f"<tr><td style='{style}'>{'▶' if hit else ''}</td>{cells}</tr>")
+        cells = []
+        for value, sub in zip(row, split):
+            pairs = _pairs(value) if sub is not None else None
+            if sub is None:
+                cells.append(f"<td style='{style}'>{_text(value)}</td>")
+            elif pairs is None:
+                cells.append(f"<td style='{style}' colspan='{len(sub)}'>{_text(value)}</td>")
+            else:
+                cells += [f"<td style='{style}'>{_text(pairs.get(k, ''))}</td>" for k in sub]
+        body.append(f"<tr><td style='{style}'>{'▶' if hit else ''}</td>{''.join(cells)}</tr>")
     note = "" if lookup.hit else "<br><small>no row matches: miss</small>"
-    return (f"<div style='margin:4px 0'>{title}<table style='{_TABLE}'><tr>"
-            f"<th style='{_CELL}'></th>{head}</tr>{''.join(body)}</table>{note}</div>")
+    return (f"<div style='margin:4px 0'>{title}<div style='overflow-x:auto'>"
+            f"<table style='{_TABLE}'>{head}{''.join(body)}</table></div>{note}</div>")
 
 
 def _ports(hop: Hop) -> tuple[str, str]:

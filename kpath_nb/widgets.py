@@ -87,20 +87,19 @@ class Explorer(widgets.VBox):
         self.status = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(
             max_width="100%", height="auto", object_fit="contain", flex="0 0 auto"))
-        self.packet_view = widgets.HTML(layout=widgets.Layout(flex="1 1 360px",
-                                                              min_width="300px"))
-        self.table_view = widgets.HTML(layout=widgets.Layout(flex="1 1 260px",
-                                                             min_width="220px"))
+        self.packet_view = widgets.HTML()
+        self.table_view = widgets.HTML()
         self.hop_table = widgets.HTML()
         wrap = dict(flex_flow="row wrap", align_items="flex-start")
-        details = widgets.HBox([self.packet_view, self.table_view],
-                               layout=widgets.Layout(flex="1 1 420px", **wrap))
         super().__init__(children=[
             widgets.HBox([self.src, self.dst, self.proto], layout=widgets.Layout(**wrap)),
             widgets.HBox([self.play, self.hop]),
             self.status,
-            # Picture and details side by side on a wide screen, one under the other else.
-            widgets.HBox([self.image, details], layout=widgets.Layout(**wrap)),
+            # One under the other, each the notebook's full width: a BPF map's rows are
+            # wide, and the matched row must be readable whole.
+            self.image,
+            self.packet_view,
+            self.table_view,
             self.hop_table,
         ])
         for control in (self.src, self.dst, self.proto):
@@ -162,7 +161,7 @@ class Explorer(widgets.VBox):
         figure = Figure()
         FigureCanvasAgg(figure)
         if isinstance(self.net, Cluster):
-            ax = clusterplot.cluster_axes(self.net, figure)
+            ax = clusterplot.cluster_axes(self.net, figure, trace=self.trace)
         else:
             ax = plot.network_axes(self.net, figure, trace=self.trace)
         if self.trace is None:

@@ -177,3 +177,57 @@ def test_cluster_axes_on_a_figure_for_widgets(seed):
     tr = kp.trace(seed, "apartment-12", "apartment-22")
     assert cp.draw_cluster_trace(seed, tr, ax=ax, upto=4) is ax
     assert ax.figure is figure
+
+
+def _font_sizes(ax):
+    sizes = [t.get_fontsize() for t in ax.texts]
+    if ax.get_legend() is not None:
+        sizes += [t.get_fontsize() for t in ax.get_legend().get_texts()]
+    return sizes
+
+
+@pytest.mark.parametrize("name", ["seed-cilium-buildings", "cilium-three-nodes"])
+def test_cluster_text_is_at_least_8_points_and_fits_a_notebook(name):
+    cl = kp.load_topology(name)
+    tr = kp.trace(cl, list(cl.pods)[0], list(cl.pods)[-1])
+    for ax in (cp.draw_cluster(cl), cp.draw_cluster_trace(cl, tr, upto=3), cp.draw_ipam(cl)):
+        assert min(_font_sizes(ax)) >= 8
+        assert ax.figure.get_figwidth() <= 9.6 + 1e-9
+
+
+def test_pods_of_one_deployment_stay_distinguishable():
+    three = kp.load_topology("cilium-three-nodes")
+    text = _text(cp.draw_cluster(three))
+    for name in three.pods:
+        assert name.rsplit("-", 1)[-1] in text
+
+
+def test_trace_legend_lists_only_what_was_drawn(seed):
+    same = kp.trace(seed, "apartment-12", "apartment-14")
+    labels = [t.get_text() for t in cp.draw_cluster_trace(seed, same, upto=1)
+              .get_legend().get_texts()]
+    assert "ARP frame" in labels and "this hop" in labels
+    assert not {"reply", "dropped here", "inside the tunnel (VXLAN)"} & set(labels)
+
+
+def test_tunnel_is_drawn_once_the_far_end_unwraps(seed):
+    tr = kp.trace(seed, "apartment-12", "apartment-22")
+    encap = next(h for h in tr.hops if h.action == "encap")
+    decap = next(h for h in tr.hops if h.action == "decap")
+    assert f"tunnel:{encap.index}" not in _gids(cp.draw_cluster_trace(seed, tr, upto=encap.index))
+    assert f"tunnel:{encap.index}" in _gids(cp.draw_cluster_trace(seed, tr, upto=decap.index))
+
+
+def test_headers_legend_only_when_something_changed(seed):
+    tr = kp.trace(seed, "apartment-12", "apartment-22")
+    decap = next(h for h in tr.hops if h.action == "decap")
+    ax = cp.draw_headers(decap.packet, previous=tr.hops[decap.index - 1].packet)
+    assert ax.get_legend() is None
+    assert "removed at this hop: IPv4 (outer), UDP, VXLAN" in ax.get_title(loc="left")
+
+
+def test_ipam_rows_have_offsets_and_highlight(seed):
+    ip = seed.pods["apartment-22"].ip
+    gids = _gids(cp.draw_ipam(seed, highlight=[ip]))
+    assert {"offset:building-blue:0", "offset:building-blue:16", "offset:building-blue:240",
+            f"highlight:{ip}"} <= gids

@@ -83,3 +83,19 @@ def test_exhaustion_is_a_message():
     ex.create.click()
     assert "IpamExhaustedError" in ex.message.value and "full" in ex.message.value
     assert "one-too-many" not in ex.cluster.pods
+
+
+def test_panel_is_uncapped_changed_first_and_refusals_reset_marks(explorer):
+    assert explorer.panel.layout.max_height is None    # no inner scrollbar hiding the +/− lines
+    assert "line-height" in explorer.panel.value
+    explorer.name.value = "apartment-16"
+    explorer.create.click()
+    assert explorer.panel.value.index("cilium-dbg status --verbose") < \
+        explorer.panel.value.index("ip route")      # status changed: it comes first
+    assert "+ " in explorer.panel.value
+    explorer.name.value = "apartment-12"
+    explorer.create.click()                         # refused: a duplicate name
+    assert "border:1px solid" in explorer.message.value
+    assert "line-through" not in explorer.panel.value
+    assert not [line for line in explorer.panel.value.split("<div") if line.startswith(
+        " style='background:#DDF4E4")]

@@ -80,3 +80,30 @@ def test_changes_only_against_the_same_packet():
     assert "changed" not in render.packet_html(tr.hops[2].packet, previous=tr.hops[1].packet)
     assert not render.same_packet(tr.hops[2].packet, tr.hops[1].packet)
     assert "changed, was 64" in render.packet_html(tr.hops[8].packet, previous=tr.hops[5].packet)
+
+
+def _cluster_trace():
+    cl = kp.load_topology("seed-cilium-buildings")
+    return kp.trace(cl, "apartment-12", "apartment-22")
+
+
+def test_encapsulation_is_new_outer_headers_not_rewriting():
+    tr = _cluster_trace()
+    encap = next(h for h in tr.hops if h.action == "encap")
+    html = render.packet_html(encap.packet, previous=tr.hops[encap.index - 1].packet)
+    assert "changed, was 10.0.10.12" not in html and "changed" not in html
+    assert "IPv4 (outer)</b> <small>(new)" in html and "IPv4 (inner)</b><table" in html
+    decap = next(h for h in tr.hops if h.action == "decap")
+    html = render.packet_html(decap.packet, previous=tr.hops[decap.index - 1].packet)
+    assert "removed at this hop:</b> IPv4 (outer), UDP, VXLAN" in html
+
+
+def test_key_value_map_values_are_split_into_columns():
+    tr = _cluster_trace()
+    ipcache = next(lk for lk in tr.hops[3].lookups if lk.table == "cilium_ipcache_v2")
+    html = render.lookup_html(ipcache)
+    for key in ("identity", "tunnelendpoint", "flags"):
+        assert f">{key}</th>" in html
+    matched = html.split("▶")[1].split("</tr>")[0]
+    for word in ipcache.rows[ipcache.matched][1].split():
+        assert f">{word.split('=', 1)[1]}</td>" in matched

@@ -89,3 +89,28 @@ def test_router_changes_are_shown_not_a_different_packet(explorer):
     assert "changed" not in explorer.packet_view.value
     explorer.hop.value = 8                # the gatekeeper routes the packet house-14 sent
     assert "changed, was 64" in explorer.packet_view.value
+
+
+def test_cluster_lookups_get_the_full_width_and_the_whole_matched_row():
+    ex = kp.explore(kp.load_topology("seed-cilium-buildings"), "apartment-12", "apartment-22")
+    ex.hop.value = 3                      # from-endpoint: the ipcache says which tunnel endpoint
+    assert ex.table_view in ex.children and ex.packet_view in ex.children
+    matched = ex.table_view.value.split("▶")[1].split("</tr>")[0]
+    for value in ("10.0.20.22/32", "257", "192.168.100.20", "hastunnel"):
+        assert value in matched
+    ex.hop.value = 4                      # encap: new outer headers, not a rewritten IPv4
+    assert "changed, was 10.0.10.12" not in ex.packet_view.value
+    assert "(new)" in ex.packet_view.value
+
+
+def test_a_same_node_trace_shows_one_building():
+    cl = kp.load_topology("seed-cilium-buildings")
+    across = kp.explore(cl, "apartment-12", "apartment-22")
+    same = kp.explore(cl, "apartment-12", "apartment-14")
+    assert len(bytes(same.image.value)) > 0
+    assert int(same.image.layout.width[:-2]) <= 960
+    from PIL import Image
+    import io
+    h_same = Image.open(io.BytesIO(bytes(same.image.value))).size[1]
+    h_across = Image.open(io.BytesIO(bytes(across.image.value))).size[1]
+    assert h_same < h_across
