@@ -1,5 +1,6 @@
 # make lab   - create .venv if needed, install, open JupyterLab at notebook 00
 # make test  - create .venv if needed, install, run every test
+# make bench - measure import, trace, explorer, notebook and scale timings; write BENCHMARKS.md
 # make clean - remove .venv and caches
 
 PYTHON ?= python3
@@ -12,13 +13,16 @@ PYTEST_ARGS ?=
 # JupyterLab refuses to run as root without --allow-root.
 ROOT_ARGS = $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test clean venv
+.PHONY: lab test bench clean venv
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_ARGS) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py
 
 venv: $(STAMP)
 

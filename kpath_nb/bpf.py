@@ -172,13 +172,13 @@ def lxc_entries(cluster: "Cluster", node: str) -> list[LxcEntry]:
     host = _node(cluster, node)
     entries = [LxcEntry(pod.ip, pod.endpoint_id, pod.identity.number, host.ifindex[pod.lxc],
                         pod.mac, host.interfaces[pod.lxc].mac, owner=pod.qualified_name)
-               for pod in cluster.pods.values() if pod.node == node]
+               for pod in cluster.pods_on(node)]
     entries.append(LxcEntry(host.health_ip, host.health_endpoint_id, RESERVED["health"],
                             host.ifindex["lxc_health"], health_mac(host),
                             host.interfaces["lxc_health"].mac, owner="health"))
     entries += [LxcEntry(ip, host=True, owner=f"{node} ({what})")
                 for ip, what in ((host.ip, "eth0"), (host.router_ip, "cilium_host"))]
-    return sorted(entries, key=lambda e: e.ip)
+    return sorted(entries, key=lambda e: int(e.ip))
 
 
 def lxc_lookup(cluster: "Cluster", node: str, ip: IPv4Address) -> LxcEntry | None:
@@ -196,18 +196,18 @@ def lxc_lookup(cluster: "Cluster", node: str, ip: IPv4Address) -> LxcEntry | Non
 def _node_entries(cluster: "Cluster", local: "K8sNode", other: "K8sNode") -> list[IpcacheEntry]:
     """What ``local`` knows about ``other`` (itself included), pods aside."""
     if other is local:
-        return [IpcacheEntry(IPv4Network(f"{other.ip}/32"), RESERVED["host"],
+        return [IpcacheEntry(IPv4Network((int(other.ip), 32)), RESERVED["host"],
                              owner=f"{other.name} (eth0)"),
-                IpcacheEntry(IPv4Network(f"{other.router_ip}/32"), RESERVED["host"],
+                IpcacheEntry(IPv4Network((int(other.router_ip), 32)), RESERVED["host"],
                              owner=f"{other.name} (cilium_host)"),
-                IpcacheEntry(IPv4Network(f"{other.health_ip}/32"), RESERVED["health"],
+                IpcacheEntry(IPv4Network((int(other.health_ip), 32)), RESERVED["health"],
                              owner=f"{other.name} (health)")]
     tunnel = dict(tunnel_endpoint=other.ip, flags="hastunnel")
-    return [IpcacheEntry(IPv4Network(f"{other.ip}/32"), RESERVED["remote-node"],
+    return [IpcacheEntry(IPv4Network((int(other.ip), 32)), RESERVED["remote-node"],
                          owner=f"{other.name} (eth0)"),
-            IpcacheEntry(IPv4Network(f"{other.router_ip}/32"), RESERVED["remote-node"],
+            IpcacheEntry(IPv4Network((int(other.router_ip), 32)), RESERVED["remote-node"],
                          owner=f"{other.name} (cilium_host)", **tunnel),
-            IpcacheEntry(IPv4Network(f"{other.health_ip}/32"), RESERVED["health"],
+            IpcacheEntry(IPv4Network((int(other.health_ip), 32)), RESERVED["health"],
                          owner=f"{other.name} (health)", **tunnel),
             IpcacheEntry(other.pod_cidr, RESERVED["world"], owner=f"{other.name} pod CIDR",
                          **tunnel)]
@@ -215,9 +215,9 @@ def _node_entries(cluster: "Cluster", local: "K8sNode", other: "K8sNode") -> lis
 
 def _pod_entry(cluster: "Cluster", local: "K8sNode", pod) -> IpcacheEntry:
     if pod.node == local.name:
-        return IpcacheEntry(IPv4Network(f"{pod.ip}/32"), pod.identity.number,
+        return IpcacheEntry(IPv4Network((int(pod.ip), 32)), pod.identity.number,
                             owner=pod.qualified_name)
-    return IpcacheEntry(IPv4Network(f"{pod.ip}/32"), pod.identity.number,
+    return IpcacheEntry(IPv4Network((int(pod.ip), 32)), pod.identity.number,
                         cluster.nodes[pod.node].ip, "hastunnel", owner=pod.qualified_name)
 
 
@@ -229,7 +229,7 @@ def ipcache_entries(cluster: "Cluster", node: str) -> list[IpcacheEntry]:
         if other.pod_cidr is not None:
             entries += _node_entries(cluster, local, other)
     entries.append(IpcacheEntry(IPv4Network("0.0.0.0/0"), RESERVED["world"], owner="world"))
-    return sorted(entries, key=lambda e: (e.prefix.network_address, e.prefix.prefixlen))
+    return sorted(entries, key=lambda e: (int(e.prefix.network_address), e.prefix.prefixlen))
 
 
 def ipcache_lookup(cluster: "Cluster", node: str, ip: IPv4Address) -> IpcacheEntry:

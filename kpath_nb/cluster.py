@@ -55,6 +55,7 @@ VXLAN_OVERHEAD = 50
 ROUTING_MODES = ("tunnel",)
 TUNNEL_PROTOCOLS = {"vxlan": 8472}
 HOST_ROUTING = ("bpf", "legacy")
+DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
 IPAM_MODES = ("cluster-pool", "kubernetes")
 
 
@@ -149,11 +150,40 @@ class K8sNode(Host):
 
     kind = "node"
     forwards = True
+    _agent_routes = None  # (own routes, the joined nodes, tunnel MTU) until first read
 
     @property
     def ip(self) -> IPv4Address:
         """The node's address on the node network (``eth0``), its "building number"."""
         return self.interfaces["eth0"].ip.ip
+
+    @property
+    def static_routes(self) -> list[Route]:
+        """Its routes besides the connected ones: the node network's, then the agent's.
+
+        The agent's routes (one per pod CIDR in the cluster, one to the router IP) are
+        written out when first read: a thousand nodes would otherwise hold a million
+        routes before anyone looks at one.
+        """
+        if self._agent_routes is not None:
+            own, joined, mtu = self._agent_routes
+            self._agent_routes = None
+            self._static_routes = own + [
+                Route(other.pod_cidr, "cilium_host", self.router_ip, src=self.router_ip,
+                      mtu=None if other is self else mtu) for other in joined]
+            self._static_routes.append(Route(IPv4Network((int(self.router_ip), 32)),
+                                             "cilium_host", scope="link"))
+        return self._static_routes
+
+    @static_routes.setter
+    def static_routes(self, routes: list[Route]) -> None:
+        self._agent_routes = None
+        self._static_routes = routes
+
+    def _install_agent_routes(self, joined: list["K8sNode"], tunnel_mtu: int) -> None:
+        """What the agent writes: ``underlay_routes``, then a route per joined node's pod
+        CIDR (``mtu`` ``tunnel_mtu`` for the remote ones), then the router IP's."""
+        self._agent_routes = (list(self.underlay_routes), joined, tunnel_mtu)
 
 
 @dataclass
@@ -243,6 +273,7 @@ class Cluster:
         self._rng: dict[str, random.Random] = {}
         self._endpoint_ids: dict[str, set[int]] = {}
         self._pod_by_ip: dict[IPv4Address, Pod] = {}
+        self._pods_on: dict[str, dict[str, Pod]] = {}
         self._nodes = {n: v for n, v in underlay.nodes.items() if isinstance(v, K8sNode)}
         self.clock = 10_000
         """Seconds since the nodes booted, as conntrack's ``expires`` counts them; each
@@ -267,6 +298,18 @@ class Cluster:
         """Everything a packet can start from or go to: pods, then nodes."""
         return {**self.pods, **self.nodes}
 
+    def pods_on(self, node: str) -> list[Pod]:
+        """The pods running on ``node``, oldest first (an index, not a search of every pod).
+
+        Examples
+        --------
+        >>> import kpath_nb as kp
+        >>> cl = kp.load_topology("seed-cilium-buildings")
+        >>> [pod.name for pod in cl.pods_on("building-blue")]
+        ['apartment-12', 'apartment-14']
+        """
+        return list(self._pods_on.get(node, {}).values())
+
     def node_of(self, pod: str) -> K8sNode:
         """The node a pod runs on."""
         return self.nodes[self.pod(pod).node]
@@ -289,7 +332,7 @@ class Cluster:
 
     def node_by_cidr(self, ip: IPv4Address) -> K8sNode | None:
         """The node whose pod CIDR holds ``ip``, or None."""
-        cidr = IPv4Network(f"{ip}/{self.config.mask_size}", strict=False)
+        cidr = IPv4Network((int(ip), self.config.mask_size), strict=False)
         owner = self.cidrs.owner(cidr)
         return self.nodes.get(owner) if owner is not None else None
 
@@ -323,10 +366,9 @@ class Cluster:
         for node in self.nodes.values():
             lines.append(f"  node {node.name}: {node.ip}, pod CIDR {node.pod_cidr}, "
                          f"router {node.router_ip} (cilium_host), health {node.health_ip}")
-            for pod in self.pods.values():
-                if pod.node == node.name:
-                    lines.append(f"    pod {pod.qualified_name}: {pod.ip} identity "
-                                 f"{pod.identity.number} via {pod.lxc}")
+            for pod in self.pods_on(node.name):
+                lines.append(f"    pod {pod.qualified_name}: {pod.ip} identity "
+                             f"{pod.identity.number} via {pod.lxc}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -421,16 +463,17 @@ class Cluster:
                   identity=self.identities.allocate(labels, namespace),
                   endpoint_id=self._endpoint_id(node), lxc=lxc)
         pod.interfaces["eth0"] = Interface("eth0", mac_from_name(container, "eth0"),
-                                           IPv4Interface(f"{address}/32"))
+                                           IPv4Interface((int(address), 32)))
         pod.static_routes = [
-            Route(IPv4Network("0.0.0.0/0"), "eth0", host.router_ip, mtu=self.config.tunnel_mtu),
-            Route(IPv4Network(f"{host.router_ip}/32"), "eth0", scope="link"),
+            Route(DEFAULT_ROUTE, "eth0", host.router_ip, mtu=self.config.tunnel_mtu),
+            Route(IPv4Network((int(host.router_ip), 32)), "eth0", scope="link"),
         ]
         self.underlay.add_interface(node, lxc, mac=str(mac_from_name(container, lxc)))
         host.ifindex[lxc] = host.next_ifindex
         host.next_ifindex += 1
         self.pods[name] = pod
         self._pod_by_ip[address] = pod
+        self._pods_on.setdefault(node, {})[name] = pod
         return pod
 
     def delete_pod(self, name: str) -> None:
@@ -447,6 +490,7 @@ class Cluster:
         del host.ifindex[pod.lxc]
         del self.pods[name]
         del self._pod_by_ip[pod.ip]
+        del self._pods_on[pod.node][name]
 
     def bpf_map(self, node: str, name: str) -> "pandas.DataFrame":
         """A BPF map on ``node`` as a DataFrame (``cilium_lxc``, ``cilium_ipcache_v2``,
@@ -481,9 +525,4 @@ class Cluster:
         """The routes the agent installs on every node, in ``ip route`` order."""
         joined = [n for n in self.nodes.values() if n.pod_cidr is not None]
         for node in joined:
-            cilium = [Route(other.pod_cidr, "cilium_host", node.router_ip, src=node.router_ip,
-                            mtu=None if other is node else self.config.tunnel_mtu)
-                      for other in joined]
-            cilium.append(Route(IPv4Network(f"{node.router_ip}/32"), "cilium_host",
-                                scope="link"))
-            node.static_routes = node.underlay_routes + cilium
+            node._install_agent_routes(joined, self.config.tunnel_mtu)

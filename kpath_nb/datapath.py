@@ -39,9 +39,9 @@ from .cluster import VXLAN_OVERHEAD, Cluster, K8sNode, Pod
 from .errors import KpathError, UnknownEndpointError
 from .identity import RESERVED
 from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
-from .tables import ArpTable
 from .trace import Hop, Learned, Lookup, Trace
-from .tracer import _answer, _first_packet, _Journey, _Outcome, _Pending, _what
+from .tracer import (_answer, _arp_lookup, _first_packet, _Journey, _Outcome, _Pending,
+                     _route_lookup, _what)
 
 __all__ = ["trace_cluster", "hubble_lines", "DROP_STALE", "DROP_REASONS"]
 
@@ -62,7 +62,8 @@ def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | N
     if src_owner is None:
         raise_unknown(cl, src)
     _, dst_ip = cl.resolve(dst)
-    if any(dst_ip == node.health_ip for node in cl.nodes.values()):
+    cidr_owner = cl.node_by_cidr(dst_ip)  # health IPs come from their node's pod CIDR
+    if cidr_owner is not None and dst_ip == cidr_owner.health_ip:
         raise KpathError(f"{dst_ip} is a cilium-health endpoint, which this model leaves out; "
                          f"trace to a pod or a node")
     path = _Datapath(cl, learn)
@@ -73,7 +74,8 @@ def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | N
     if outcome.delivered and reply:
         path.journey.direction = "reply"
         answer = _answer(outcome.packet)
-        back = path.send(cl.endpoints[outcome.node], answer, pick_source=False)
+        answerer = cl.nodes.get(outcome.node) or cl.pods[outcome.node]
+        back = path.send(answerer, answer, pick_source=False)
         if back.delivered:
             reason = (f"{_what(first)} was delivered to {dst_ip}, and its {_what(answer)} "
                       f"came back")
@@ -142,7 +144,7 @@ class _Datapath:
             return self.deliver(pod, "lo", packet, f"{ip.dst} is {pod.name}'s own address")
         table = pod.routing_table()
         route = table.lookup(ip.dst)
-        route_lookup = _route_lookup(table, ip.dst)
+        route_lookup = _route_lookup(table, ip.dst, route)
         arp = self.journey.arp(pod)
         lxc_mac = node.interfaces[pod.lxc].mac
         learned: tuple[Learned, ...] = ()
@@ -186,7 +188,7 @@ class _Datapath:
         self.hop(node.name, "send", None, "cilium_host", frame,
                  f"the kernel's route '{route}' sends the packet to cilium_host (the lobby's "
                  f"door {node.router_ip}); cilium_host needs no ARP, and eBPF takes over there",
-                 (_route_lookup(table, ip.dst),))
+                 (_route_lookup(table, ip.dst, route),))
         return self.from_host(node, frame)
 
     # -- eBPF programs ----------------------------------------------------------------
@@ -403,23 +405,6 @@ def _vxlan_source_port(frame: Packet) -> int:
     return low + int.from_bytes(digest[:4], "big") % (high - low + 1)
 
 
-def _route_lookup(table, destination: IPv4Address) -> Lookup:
-    route = table.lookup(destination)
-    ordered = table.sorted_routes()
-    return Lookup("route", str(destination), str(route) if route else "miss", route is not None,
-                  table.columns, tuple(table.rows()),
-                  ordered.index(route) if route else None)
-
-
-def _arp_lookup(arp: ArpTable, ip: IPv4Address) -> Lookup:
-    entry = arp.get(ip)
-    rows = tuple(arp.rows())
-    if entry is None:
-        return Lookup("arp", str(ip), "miss", False, ArpTable.columns, rows, None)
-    return Lookup("arp", str(ip), f"{entry.mac} dev {entry.dev}", True, ArpTable.columns, rows,
-                  next(i for i, row in enumerate(rows) if row[0] == str(ip)))
-
-
 SNAPSHOT_LIMIT = 40
 """Maps up to this size are shown whole at a lookup; bigger ones show the covering entries."""
 
@@ -434,9 +419,8 @@ def _ipcache_lookup(cl: Cluster, node: K8sNode, ip: IPv4Address, found: IpcacheE
 
 
 def _lxc_lookup(cl: Cluster, node: K8sNode, ip: IPv4Address, found: LxcEntry | None) -> Lookup:
-    entries = lxc_entries(cl, node.name)
-    if len(entries) > SNAPSHOT_LIMIT:
-        entries = [found] if found else []
+    size = len(cl.pods_on(node.name)) + 3  # its pods, the health endpoint, eth0, cilium_host
+    entries = lxc_entries(cl, node.name) if size <= SNAPSHOT_LIMIT else [found] if found else []
     rows = tuple((e.key, e.value) for e in entries)
     matched = next((i for i, e in enumerate(entries) if found and e.ip == found.ip), None)
     result = f"{found.key} {found.value}" if found else "miss: not an endpoint on this node"

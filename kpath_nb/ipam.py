@@ -85,6 +85,7 @@ class PodCidrAllocator:
         self.mask_size = mask_size
         self.assigned = {}
         self._owners: dict[IPv4Network, str] = {}
+        self._lowest_free = 0  # every block before this one (counting through the pools) is taken
 
     def assign(self, node: str, pinned: str | IPv4Network | None = None) -> IPv4Network:
         """Give ``node`` a pod CIDR: ``pinned`` if given (it must be free and in the pool),
@@ -103,12 +104,13 @@ class PodCidrAllocator:
             self.assigned[node] = cidr
             self._owners[cidr] = node
             return cidr
-        for pool in self.pools:
-            for cidr in pool.subnets(new_prefix=self.mask_size):
-                if cidr not in taken:
-                    self.assigned[node] = cidr
-                    self._owners[cidr] = node
-                    return cidr
+        for index in range(self._lowest_free, self.capacity()):
+            cidr = self._block(index)
+            if cidr not in taken:
+                self.assigned[node] = cidr
+                self._owners[cidr] = node
+                self._lowest_free = index + 1
+                return cidr
         raise IpamExhaustedError(
             f"no free /{self.mask_size} left in the pool {', '.join(map(str, self.pools))} "
             f"for node {node}: {len(taken)} node{'s hold' if len(taken) != 1 else ' holds'} all "
@@ -117,7 +119,9 @@ class PodCidrAllocator:
     def release(self, node: str) -> None:
         """Take back a node's CIDR (the node left the cluster)."""
         cidr = self.assigned.pop(node, None)
-        self._owners.pop(cidr, None)
+        if cidr is not None:
+            del self._owners[cidr]
+            self._lowest_free = min(self._lowest_free, self._index_of(cidr))
 
     def owner(self, cidr: IPv4Network) -> str | None:
         """The node holding ``cidr``, or None."""
@@ -126,6 +130,26 @@ class PodCidrAllocator:
     def capacity(self) -> int:
         """How many node CIDRs the pool holds."""
         return sum(2 ** (self.mask_size - p.prefixlen) for p in self.pools)
+
+    def _block(self, index: int) -> IPv4Network:
+        """The ``index``-th block of the pool, counting through its CIDRs in order."""
+        for pool in self.pools:
+            blocks = 2 ** (self.mask_size - pool.prefixlen)
+            if index < blocks:
+                return IPv4Network((int(pool.network_address) + (index << (32 - self.mask_size)),
+                                    self.mask_size))
+            index -= blocks
+        raise IndexError(index)
+
+    def _index_of(self, cidr: IPv4Network) -> int:
+        """Where ``cidr`` stands among the pool's blocks (see :meth:`_block`)."""
+        index = 0
+        for pool in self.pools:
+            if cidr.subnet_of(pool):
+                return index + ((int(cidr.network_address) - int(pool.network_address))
+                                >> (32 - self.mask_size))
+            index += 2 ** (self.mask_size - pool.prefixlen)
+        raise ValueError(f"{cidr} is not in the pool")
 
 
 @dataclass
@@ -164,12 +188,13 @@ class NodeAllocator:
                 raise IpamError(f"{ip} for {owner} is already allocated to {self.owners[ip]}")
             self.owners[ip] = owner
             return ip
-        if len(self.owners) >= self.size:
+        size = self.size
+        if len(self.owners) >= size:
             raise IpamExhaustedError(
-                f"{self.cidr} is full: all {self.size} addresses are allocated, so {owner} "
+                f"{self.cidr} is full: all {size} addresses are allocated, so {owner} "
                 f"gets none (delete a pod, or give nodes larger CIDRs)")
-        offset = self._rng.randrange(self.size)
-        scan = (first + (offset + step) % self.size for step in range(self.size))
+        offset = self._rng.randrange(size)
+        scan = (first + (offset + step) % size for step in range(size))
         ip = next(candidate for candidate in scan if candidate not in self.owners)
         self.owners[ip] = owner
         return ip

@@ -322,15 +322,31 @@ class RouteTable:
 
     columns = ("destination", "via", "dev", "metric", "proto")
 
+    # Longest-prefix match without a scan: for each prefix length present (longest
+    # first), its netmask and the routes by network address, lowest metric first. Built
+    # on the first lookup and kept while ``routes`` holds the same routes in the same order.
+    # [the routes indexed, [(netmask, {network: [routes]})]]; copies share it until one
+    # of them changes its routes and builds its own.
+    _index = None
+
     def add(self, route: Route) -> None:
         """Append a route."""
         self.routes.append(route)
 
     def candidates(self, destination: str | IPv4Address) -> list[Route]:
-        """Every route whose prefix covers ``destination``, best first."""
-        ip = parse_address(destination)
-        covering = [r for r in self.routes if ip in r.network]
-        return sorted(covering, key=lambda r: (-r.network.prefixlen, r.metric))
+        """Every route whose prefix covers ``destination``, best first.
+
+        Examples
+        --------
+        >>> table = RouteTable([Route.parse("default via 10.0.0.1 dev eth0"),
+        ...                     Route.parse("10.0.0.0/8 via 10.0.0.2 dev eth0 metric 5"),
+        ...                     Route.parse("10.0.0.0/8 via 10.0.0.3 dev eth0")])
+        >>> [str(r) for r in table.candidates("10.1.2.3")]
+        ['10.0.0.0/8 via 10.0.0.3 dev eth0', '10.0.0.0/8 via 10.0.0.2 dev eth0 metric 5', 'default via 10.0.0.1 dev eth0']
+        """
+        ip = int(parse_address(destination))
+        return [route for mask, networks in self._levels()
+                for route in networks.get(ip & mask, ())]
 
     def lookup(self, destination: str | IPv4Address) -> Route | None:
         """The route longest-prefix match picks for ``destination``, or None."""
@@ -372,7 +388,27 @@ class RouteTable:
 
     def copy(self) -> "RouteTable":
         """An independent copy."""
-        return RouteTable(list(self.routes))
+        twin = RouteTable(list(self.routes))
+        if self._index is None:
+            self._index = [None, None]  # whichever of the two looks up first fills it in
+        twin._index = self._index
+        return twin
+
+    def _levels(self) -> list[tuple[int, dict[int, list[Route]]]]:
+        routes = tuple(self.routes)
+        if self._index is None or self._index[0] != routes:
+            by_length: dict[int, dict[int, list[Route]]] = {}
+            for route in sorted(routes, key=lambda r: r.metric):  # stable: ties keep table order
+                network = route.network
+                by_length.setdefault(network.prefixlen, {}).setdefault(
+                    int(network.network_address), []).append(route)
+            levels = [((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF, by_length[length])
+                      for length in sorted(by_length, reverse=True)]
+            if self._index is not None and self._index[0] is None:
+                self._index[:] = [routes, levels]
+            else:
+                self._index = [routes, levels]
+        return self._index[1]
 
     def __len__(self) -> int:
         return len(self.routes)

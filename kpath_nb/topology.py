@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from operator import attrgetter
 from typing import Iterable, Mapping
 
 from .addr import MacAddress, mac_from_name, parse_address, parse_interface, parse_network
@@ -28,6 +29,8 @@ from .errors import AddressError, TopologyError, UnknownEndpointError
 from .tables import ArpTable, ForwardingTable, Route, RouteTable
 
 __all__ = ["Interface", "Node", "Host", "Router", "Switch", "Link", "Topology"]
+
+_IFACE_STATE = attrgetter("name", "ip", "up")
 
 
 @dataclass
@@ -90,6 +93,7 @@ class Host(Node):
 
     kind = "host"
     forwards = False
+    _table = None  # (the interfaces and routes it was built from, the RouteTable)
 
     def addresses(self) -> list[IPv4Interface]:
         """Every address configured on this node."""
@@ -109,9 +113,28 @@ class Host(Node):
                 if i.ip is not None and i.up and i.ip.network.prefixlen < 32]
 
     def routing_table(self) -> RouteTable:
-        """Connected routes plus static routes whose interface is up: what ``ip route`` shows."""
-        up = {n for n, i in self.interfaces.items() if i.up}
-        return RouteTable(self.connected_routes() + [r for r in self.static_routes if r.dev in up])
+        """Connected routes plus static routes whose interface is up: what ``ip route`` shows.
+
+        The table is built again only after the interfaces or the static routes changed;
+        each call hands out its own copy.
+
+        Examples
+        --------
+        >>> host = Host("h1", {"eth0": Interface("eth0", MacAddress.parse("02:00:00:00:00:01"),
+        ...                                      parse_interface("10.0.0.1/24"))})
+        >>> print(host.routing_table().show())
+        10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.1
+        >>> host.interfaces["eth0"].up = False
+        >>> len(host.routing_table())
+        0
+        """
+        state = (tuple(self.interfaces), tuple(map(_IFACE_STATE, self.interfaces.values())),
+                 tuple(self.static_routes))
+        if self._table is None or self._table[0] != state:
+            up = {n for n, i in self.interfaces.items() if i.up}
+            self._table = (state, RouteTable(self.connected_routes()
+                                             + [r for r in self.static_routes if r.dev in up]))
+        return self._table[1].copy()
 
     def primary_ip(self) -> IPv4Address | None:
         """The address of the first interface that has one."""
@@ -556,8 +579,12 @@ class Topology:
         if mac.is_multicast:
             raise TopologyError(f"{mac} is a multicast MAC address; a door needs a unicast one",
                                 node=node.name, field=f"{where}.mac")
-        own_ips = {i.ip.ip: (node.name, i.name) for i in node.interfaces.values() if i.ip}
-        own_macs = {i.mac: (node.name, i.name) for i in node.interfaces.values()}
+        # A node being built is not registered yet; an accepted one is, interfaces and all.
+        building = self.nodes.get(node.name) is not node
+        own_ips = {i.ip.ip: (node.name, i.name)
+                   for i in node.interfaces.values() if i.ip} if building else {}
+        own_macs = {i.mac: (node.name, i.name)
+                    for i in node.interfaces.values()} if building else {}
         if ip is not None and (ip.ip in self._ips or ip.ip in own_ips):
             owner = self._ips.get(ip.ip) or own_ips[ip.ip]
             raise TopologyError(
@@ -676,7 +703,11 @@ class Topology:
                 addresses.append((node_name, iface, node.interfaces[iface].ip))
         if not switches:
             return
-        for sw_name in switches:
+        # Linking a host to a switch adds one address to a segment that already passed this
+        # check (addresses and subnets never change once linked): only the new one needs it.
+        # Joining two switches joins two segments, and everything on them is checked.
+        two_switches = all(isinstance(self.nodes[name], Switch) for name, _ in ends)
+        for sw_name in switches if two_switches else ():
             for port in self.nodes[sw_name].interfaces:
                 far = self._peers.get((sw_name, port))
                 if far and not isinstance(self.nodes[far[0]], Switch):
@@ -684,7 +715,7 @@ class Topology:
                     if ip is not None:
                         addresses.append((far[0], far[1], ip))
         for sw_name in sorted(switches):
-            subnet = self.switches[sw_name].subnet
+            subnet = self.nodes[sw_name].subnet
             for node_name, iface, ip in addresses:
                 if subnet is not None and ip.ip not in subnet:
                     raise TopologyError(

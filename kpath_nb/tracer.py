@@ -27,7 +27,7 @@ from .addr import BROADCAST_MAC, MacAddress, parse_address
 from .errors import KpathError
 from .packet import (ARP, DEFAULT_TTL, ETHERTYPE_ARP, ICMP, IPPROTO_ICMP, IPPROTO_TCP,
                      IPPROTO_UDP, TCP, UDP, Ethernet, IPv4, Packet, Payload)
-from .tables import ArpTable, ForwardingTable, Route
+from .tables import ArpTable, ForwardingTable, Route, RouteTable
 from .cluster import Cluster
 from .topology import Host, Switch, Topology
 from .trace import Hop, Learned, Lookup, Trace
@@ -40,6 +40,9 @@ PAYLOAD_SIZES = {"icmp": 56, "udp": 32, "tcp": 0}  # ping's default 56 bytes; a 
 EPHEMERAL_PORT = 40000  # inside Linux's ip_local_port_range 32768-60999
 MAX_HOPS = 4096
 """Safety net: a trace longer than this ends in a drop. TTL ends real loops long before."""
+SNAPSHOT_LIMIT = 64
+"""Tables up to this many rows are kept whole in a hop's :class:`Lookup`; of bigger ones
+(a Cilium node's routing table holds a route per node) only the rows that cover the key."""
 
 
 def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, dport: int | None = None,
@@ -218,6 +221,12 @@ class _Journey:
         self.hops.append(hop)
         return hop
 
+    def owns(self, node: Host, ip: IPv4Address) -> bool:
+        """``node.owns(ip)``, from the network's address index instead of a look at every
+        interface (a Kubernetes node has one per pod; a broadcast asks every node)."""
+        holder = self.net.owner(ip)
+        return holder is not None and holder[0] == node.name
+
     def drop(self, node: str, in_iface: str | None, packet: Packet, cause: str, reason: str,
              lookups: tuple[Lookup, ...] = ()) -> _Outcome:
         self.record(_Pending(node, "drop", in_iface, None, packet, lookups, reason))
@@ -228,7 +237,7 @@ class _Journey:
     def send(self, node: Host, packet: Packet, *, pick_source: bool) -> _Outcome:
         """Originate ``packet`` (IPv4 and above) at ``node`` and follow it to the end."""
         ip = packet[IPv4]
-        if node.owns(ip.dst) or ip.dst.is_loopback:
+        if self.owns(node, ip.dst) or ip.dst.is_loopback:
             self.record(_Pending(node.name, "deliver", "lo", None, packet, (),
                                  f"{ip.dst} is {node.name}'s own address: the packet never "
                                  f"leaves, it loops back through lo"))
@@ -282,7 +291,7 @@ class _Journey:
             node = self.net.nodes[arrived[0]]
             in_iface = arrived[1]
             packet = frame.decapsulate(1)
-            if node.owns(ip.dst):
+            if self.owns(node, ip.dst):
                 crossed = start_ttl - ip.ttl
                 self.record(_Pending(
                     node.name, "deliver", in_iface, None, packet, (),
@@ -319,9 +328,10 @@ class _Journey:
             node.name, "arp", in_iface, out.name, frame, lookups,
             f"{node.name} must send to {target} on {out.name} but has no MAC for it in its ARP "
             f"table, so it holds the {held[IPv4].dst} packet and broadcasts who-has {target}"))
+        holder = self.net.owner(target)  # the one node that answers, whichever door hears it
         answerer = self.carry(node.name, out.name, frame,
-                              lambda n, i: isinstance(self.net.nodes[n], Host)
-                              and self.net.nodes[n].owns(target))
+                              lambda n, i: holder is not None and n == holder[0]
+                              and isinstance(self.net.nodes[n], Host))
         if answerer is None:
             return None
         peer: Host = self.net.nodes[answerer[0]]  # type: ignore[assignment]
@@ -358,11 +368,6 @@ class _Journey:
                 self.record(hop)
         return receiver
 
-    def _carrier(self, node: str, port: str) -> bool:
-        """A cable is plugged in at ``node:port`` and the door at its far end is up."""
-        far = self.net.peer(node, port)
-        return far is not None and self.net.nodes[far[0]].interfaces[far[1]].up
-
     def _reach(self, end: tuple[str, str], frame: Packet, accepts: Callable[[str, str], bool],
                visited: set[str]) -> tuple[tuple[str, str] | None, list[_Pending]]:
         """Where a frame arriving at ``end`` ends up, and the switch hops on the way."""
@@ -379,7 +384,7 @@ class _Journey:
             fdb.learn(eth.src, end[1])
             learned = (Learned(node.name, "fdb", str(eth.src), end[1]),)
         port = None if eth.dst == BROADCAST_MAC else fdb.port_for(eth.dst)
-        rows = tuple(fdb.rows())
+        rows = _rows(fdb, fdb.entries.get(eth.dst), (str(eth.dst), port))
         if port is not None:
             matched = next(i for i, row in enumerate(rows) if row[0] == str(eth.dst))
             lookup = Lookup("fdb", str(eth.dst), port, True, ForwardingTable.columns, rows, matched)
@@ -391,8 +396,11 @@ class _Journey:
                 return None, [hop]
             receiver, after = self._reach(far, frame, accepts, visited)
             return receiver, [hop] + after
-        ports = tuple(p for p, i in node.interfaces.items()
-                      if p != end[1] and i.up and self._carrier(node.name, p))
+        # The far ends of the ports with a live cable (a broadcast asks every node).
+        links = [(p, far) for p, i in node.interfaces.items()
+                 if p != end[1] and i.up and (far := self.net.peer(node.name, p)) is not None
+                 and self.net.nodes[far[0]].interfaces[far[1]].up]
+        ports = tuple(p for p, _ in links)
         why = ("is the broadcast address" if eth.dst == BROADCAST_MAC
                else "has never been seen as a source here")
         result = "flood (broadcast)" if eth.dst == BROADCAST_MAC else "miss: flood"
@@ -403,17 +411,21 @@ class _Journey:
                        learned, ports)
         found: tuple[str, str] | None = None
         all_hops: list[_Pending] = []
-        for p in ports:
-            far = self.net.peer(node.name, p)
+        for p, far in links:
             if far[0] in visited:
                 continue
-            receiver, after = self._reach(far, frame, accepts, visited)
-            all_hops += after
+            if isinstance(self.net.nodes[far[0]], Switch):
+                receiver, after = self._reach(far, frame, accepts, visited)
+                all_hops += after
+            else:  # a host or router door, up (it has carrier): it takes the frame or not
+                receiver = far if accepts(*far) else None
             found = found or receiver
         return found, [hop] + all_hops
 
 
-def _route_lookup(table, destination: IPv4Address, route: Route | None) -> Lookup:
+def _route_lookup(table: RouteTable, destination: IPv4Address, route: Route | None) -> Lookup:
+    if len(table) > SNAPSHOT_LIMIT:
+        table = RouteTable(table.candidates(destination))
     ordered = table.sorted_routes()
     rows = tuple(table.rows())
     if route is None:
@@ -422,9 +434,17 @@ def _route_lookup(table, destination: IPv4Address, route: Route | None) -> Looku
                   ordered.index(route))
 
 
+def _rows(table: ArpTable | ForwardingTable, entry: object,
+          row: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """A snapshot of an exact-match table: whole when small, else the matching ``row`` only."""
+    if len(table) <= SNAPSHOT_LIMIT:
+        return tuple(table.rows())
+    return (row,) if entry is not None else ()
+
+
 def _arp_lookup(arp: ArpTable, ip: IPv4Address) -> Lookup:
-    rows = tuple(arp.rows())
     entry = arp.get(ip)
+    rows = _rows(arp, entry, (str(ip), str(entry.mac), entry.dev, entry.state) if entry else ())
     if entry is None:
         return Lookup("arp", str(ip), "miss", False, ArpTable.columns, rows, None)
     matched = next(i for i, row in enumerate(rows) if row[0] == str(ip))
