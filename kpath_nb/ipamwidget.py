@@ -177,7 +177,7 @@ class IpamExplorer(widgets.VBox):
         FigureCanvasAgg(figure)
         draw_ipam(self.cluster, ax=_ipam_axes(figure, self.cluster), highlight=self._changed)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=_DPI)
+        figure.savefig(buffer, format="png", dpi=_DPI, pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
 
     def _snapshot(self) -> dict[str, dict[str, str]]:

@@ -171,7 +171,7 @@ class Explorer(widgets.VBox):
         # Shown at the size it was drawn, so labels keep their point sizes.
         self.image.layout.width = f"{round(figure.get_figwidth() * _DPI)}px"
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=_DPI)
+        figure.savefig(buffer, format="png", dpi=_DPI, pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
 
 
