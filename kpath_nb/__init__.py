@@ -54,7 +54,7 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    if name in ("plot", "widgets", "exercises", "clusterplot", "ipamwidget"):
+    if name in ("plot", "widgets", "exercises", "clusterplot", "ipamwidget", "wire"):
         return import_module(f".{name}", __name__)
     raise AttributeError(f"module 'kpath_nb' has no attribute {name!r}")
 

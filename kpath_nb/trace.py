@@ -38,6 +38,7 @@ CAUSES = {
     "arp-unresolved": "nobody answered the ARP request for the next hop",
     "ttl-exceeded": "the TTL ran out before the packet arrived",
     "not-forwarding": "a host received a packet for another address and does not forward",
+    "martian-source": "a router received a packet whose source is one of its own addresses",
     "unplugged": "the frame found no cable or no door with the right MAC",
     "hop-limit": "the trace was cut short by the tracer's safety limit",
     "stale-or-unroutable-ip": "Cilium found no endpoint for an address in a node's own pod "

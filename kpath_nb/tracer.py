@@ -302,6 +302,12 @@ class _Journey:
                 return self.drop(node.name, in_iface, packet, "not-forwarding",
                                  f"{node.name} is not {ip.dst} and, being a host, does not "
                                  f"forward packets for others (ip_forward is 0)")
+            if node.owns(ip.src):
+                return self.drop(node.name, in_iface, packet, "martian-source",
+                                 f"martian source: the packet came back to {node.name} with "
+                                 f"{node.name}'s own address {ip.src} as its source, and Linux "
+                                 f"drops such packets instead of forwarding them "
+                                 f"(accept_local is 0)")
             if ip.ttl <= 1:
                 loop = (node.name, in_iface) in seen
                 return self.drop(

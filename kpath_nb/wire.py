@@ -61,7 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .trace import Hop, Trace
 
 __all__ = ["to_bytes", "from_bytes", "is_on_wire", "wire_hops", "frames", "write_pcap",
-           "CAPTURE_EPOCH", "VXLAN_PORTS", "TCP_WINDOW", "LINKTYPE_ETHERNET"]
+           "CAPTURE_EPOCH", "VXLAN_PORTS", "TCP_WINDOW", "LINKTYPE_ETHERNET", "hexdump"]
 
 VXLAN_PORTS = (4789, 8472)
 """UDP destination ports read as VXLAN: IANA's 4789 and Linux's (and Cilium's) 8472."""
@@ -321,6 +321,33 @@ def _payload(rest: bytes) -> list[Payload]:
 
 
 # ---------------------------------------------------------------------------- traces
+
+def hexdump(packet: Packet) -> str:
+    """The packet's bytes in hex, one block per header, each line with its offset.
+
+    Examples
+    --------
+    >>> from kpath_nb.addr import parse_address
+    >>> from kpath_nb.packet import ICMP, IPv4
+    >>> print(hexdump(Packet((IPv4(parse_address("10.0.0.1"), parse_address("10.0.0.2")),
+    ...                       ICMP.echo_request()))))
+    IPv4 (20 bytes)
+      0000  45 00 00 1c 00 00 40 00 40 01 26 df 0a 00 00 01
+      0010  0a 00 00 02
+    ICMP (8 bytes)
+      0014  08 00 f7 fd 00 01 00 01
+    """
+    data = to_bytes(packet)
+    lines, offset = [], 0
+    for header in packet.headers:
+        size = header.size if isinstance(header, Payload) else header.length
+        lines.append(f"{header.name} ({size} bytes)")
+        for start in range(offset, offset + size, 16):
+            chunk = data[start:min(start + 16, offset + size)]
+            lines.append(f"  {start:04x}  {chunk.hex(' ')}")
+        offset += size
+    return "\n".join(lines)
+
 
 def is_on_wire(hop: Hop) -> bool:
     """True when the hop puts an Ethernet frame out of an interface.
