@@ -35,27 +35,31 @@ __version__ = "0.1.0"
 
 # Views are loaded on first use, so importing the model never imports matplotlib or ipywidgets.
 _LAZY = {
-    "draw_topology": "plot",
-    "draw_trace": "plot",
-    "draw_bits": "plot",
-    "draw_prefix_match": "plot",
-    "explore": "widgets",
-    "Explorer": "widgets",
-    "show_hop": "render",
-    "draw_cluster": "clusterplot",
-    "draw_cluster_trace": "clusterplot",
-    "draw_headers": "clusterplot",
-    "draw_ipam": "clusterplot",
-    "explore_ipam": "ipamwidget",
-    "IpamExplorer": "ipamwidget",
+    "draw_topology": "views.plot",
+    "draw_trace": "views.plot",
+    "draw_bits": "views.plot",
+    "draw_prefix_match": "views.plot",
+    "explore": "views.widgets",
+    "Explorer": "views.widgets",
+    "show_hop": "views.render",
+    "draw_cluster": "views.clusterplot",
+    "draw_cluster_trace": "views.clusterplot",
+    "draw_headers": "views.clusterplot",
+    "draw_ipam": "views.clusterplot",
+    "explore_ipam": "views.ipamwidget",
+    "IpamExplorer": "views.ipamwidget",
 }
+
+_MODULES = {"plot": "views.plot", "clusterplot": "views.clusterplot", "render": "views.render",
+            "widgets": "views.widgets", "ipamwidget": "views.ipamwidget", "views": "views",
+            "exercises": "exercises", "wire": "wire"}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    if name in ("plot", "widgets", "exercises", "clusterplot", "ipamwidget", "wire"):
-        return import_module(f".{name}", __name__)
+    if name in _MODULES:
+        return import_module(f".{_MODULES[name]}", __name__)
     raise AttributeError(f"module 'kpath_nb' has no attribute {name!r}")
 
 

@@ -330,7 +330,7 @@ class Trace:
 
     def _repr_html_(self) -> str:
         """Jupyter shows a trace as its verdict and full hop table (no column cut short)."""
-        from .render import trace_html
+        from .views.render import trace_html
 
         return trace_html(self, notes=True)
 

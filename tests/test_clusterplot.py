@@ -8,7 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import kpath_nb as kp
-from kpath_nb import clusterplot as cp
+from kpath_nb.views import clusterplot as cp
 
 
 def _text(ax) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kpath_nb as kp
-from kpath_nb.ipamwidget import explore_ipam
+from kpath_nb.views.ipamwidget import explore_ipam
 
 
 @pytest.fixture

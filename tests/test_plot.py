@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import kpath_nb as kp
-from kpath_nb import plot
+from kpath_nb.views import plot
 
 
 def _texts(ax):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import kpath_nb as kp
-from kpath_nb import render
+from kpath_nb.views import render
 from kpath_nb.trace import Lookup
 
 

@@ -42,13 +42,13 @@ from matplotlib.patches import (
 from matplotlib.path import Path
 from matplotlib.text import Text
 
-from .addr import parse_address, parse_interface, parse_network
-from .errors import AddressError
-from .packet import ARP
-from .tables import RouteTable
-from .cluster import Cluster
-from .topology import Host, Switch, Topology
-from .trace import Hop, Trace
+from ..addr import parse_address, parse_interface, parse_network
+from ..errors import AddressError
+from ..packet import ARP
+from ..tables import RouteTable
+from ..cluster import Cluster
+from ..topology import Host, Switch, Topology
+from ..trace import Hop, Trace
 
 __all__ = ["draw_topology", "draw_trace", "draw_bits", "draw_prefix_match", "network_axes",
            "OKABE_ITO"]

@@ -1,6 +1,6 @@
 """The explorer: pick a source and a destination, then step through the packet's hops.
 
-Built on ipywidgets, :mod:`kpath_nb.plot` and :mod:`kpath_nb.render`. The
+Built on ipywidgets, :mod:`kpath_nb.views.plot` and :mod:`kpath_nb.views.render`. The
 picture is a PNG drawn on a :class:`matplotlib.figure.Figure` (never pyplot), so
 it looks the same in JupyterLab, Notebook 7, VS Code and Binder, and a test can
 drive the widget without a browser: setting ``.value`` on a control runs its
@@ -28,11 +28,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import clusterplot, plot, render
-from .cluster import Cluster
-from .errors import KpathError
-from .topology import Topology
-from .trace import Trace
-from .tracer import PROTOCOLS, trace
+from ..cluster import Cluster
+from ..errors import KpathError
+from ..topology import Topology
+from ..trace import Trace
+from ..tracer import PROTOCOLS, trace
 
 __all__ = ["explore", "Explorer"]
 
@@ -51,7 +51,7 @@ class Explorer(widgets.VBox):
         The hop shown; linked in the browser with ``play``.
     play : ipywidgets.Play
     image : ipywidgets.Image
-        PNG of :func:`kpath_nb.plot.draw_trace` up to the current hop.
+        PNG of :func:`kpath_nb.views.plot.draw_trace` up to the current hop.
     packet_view, table_view, hop_table : ipywidgets.HTML
         The packet's headers (what changed since the same packet's previous hop
         emphasised), the tables the hop consulted (matching row marked ▶), and the

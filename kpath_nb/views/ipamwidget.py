@@ -1,6 +1,6 @@
 """The IPAM explorer: create and delete pods, and watch addresses, routes and BPF maps change.
 
-Built on ipywidgets and :func:`kpath_nb.clusterplot.draw_ipam`. The picture is
+Built on ipywidgets and :func:`kpath_nb.views.clusterplot.draw_ipam`. The picture is
 a PNG drawn on a :class:`matplotlib.figure.Figure` (never pyplot), and every
 handler runs at once when a value is set or ``button.click()`` is called, so
 the widget works, and is tested, without a browser.
@@ -31,10 +31,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import render
-from .cluster import Cluster
+from ..cluster import Cluster
 from .clusterplot import _axes, _ipam_extent, draw_ipam
-from .errors import KpathError
-from .generate import APPS
+from ..errors import KpathError
+from ..generate import APPS
 
 __all__ = ["explore_ipam", "IpamExplorer"]
 
@@ -62,7 +62,7 @@ class IpamExplorer(widgets.VBox):
         A pod of the chosen node, to delete.
     delete : ipywidgets.Button
     image : ipywidgets.Image
-        PNG of :func:`kpath_nb.clusterplot.draw_ipam` for the whole cluster.
+        PNG of :func:`kpath_nb.views.clusterplot.draw_ipam` for the whole cluster.
     message : ipywidgets.HTML
         What the last action did, or why it could not be done.
     panel : ipywidgets.HTML

@@ -36,11 +36,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 
-from .cluster import Cluster, K8sNode, Pod
-from .packet import ARP, VXLAN, IPv4, Packet
+from ..cluster import Cluster, K8sNode, Pod
+from ..packet import ARP, VXLAN, IPv4, Packet
 from .plot import OKABE_ITO
 from .render import _label, _layers, _removed
-from .trace import Hop, Trace
+from ..trace import Hop, Trace
 
 __all__ = ["draw_cluster", "draw_cluster_trace", "draw_headers", "draw_ipam", "cluster_axes"]
 

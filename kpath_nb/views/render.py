@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .packet import ARP, ICMP, TCP, UDP, Ethernet, IPv4, Packet, Payload
-from .trace import Hop, Lookup, Trace
+from ..packet import ARP, ICMP, TCP, UDP, Ethernet, IPv4, Packet, Payload
+from ..trace import Hop, Lookup, Trace
 
 __all__ = ["packet_html", "lookup_html", "hop_html", "trace_html", "show_hop", "HopView",
            "same_packet", "page"]
