@@ -34,3 +34,10 @@ def lpm() -> kp.Topology:
     """One router with three overlapping routes."""
     return kp.load_topology("longest-prefix")
 
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print what the property tests counted (written after output capture has ended)."""
+    from strategies import SUMMARY_LINES
+
+    for line in config.stash.get(SUMMARY_LINES, []):
+        terminalreporter.write_line(line)

@@ -18,10 +18,14 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import strategies as st
 
 import kpath_nb as kp
+
+SUMMARY_LINES = pytest.StashKey[list]()
+"""Lines to print at the end of the run (example counts), read by tests/conftest.py."""
 
 PROTOCOLS = ("icmp", "udp", "tcp")
 ROUTE_STYLES = ("specific", "aggregate", "default")

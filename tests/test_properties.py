@@ -20,7 +20,7 @@ from kpath_nb.packet import DEFAULT_TTL
 from kpath_nb.trace import ACTIONS, CAUSES
 from kpath_nb.tracer import MAX_HOPS
 
-from strategies import (PROTOCOLS, PodOp, address_like, any_clusters, chain_pairs, chains,
+from strategies import (PROTOCOLS, SUMMARY_LINES, PodOp, address_like, any_clusters, chain_pairs, chains,
                         cluster_pairs, pod_ops, route_like, topology_documents, yaml_texts)
 
 PROFILE = dict(deadline=None, derandomize=True, database=None,
@@ -51,11 +51,9 @@ def _time_property(request):
 @pytest.fixture(scope="session", autouse=True)
 def _report_counts(request):
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None:
-        return
-    for prop, seconds in _RUNS.values():
-        reporter.write_line(f"property {prop}: {COUNTS[prop]} examples in {seconds:.1f} s")
+    lines = request.config.stash.setdefault(SUMMARY_LINES, [])
+    lines += [f"property {prop}: {COUNTS[prop]} examples in {seconds:.1f} s"
+              for prop, seconds in _RUNS.values()]
 
 
 def innermost_ip(packet: kp.Packet) -> kp.IPv4 | None:
