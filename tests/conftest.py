@@ -36,8 +36,14 @@ def lpm() -> kp.Topology:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Print what the property tests counted (written after output capture has ended)."""
+    """Print what the property tests counted (written after output capture has ended),
+    and, in one line each, why a whole suite (browser, kernel referee) was skipped."""
     from strategies import SUMMARY_LINES
 
     for line in config.stash.get(SUMMARY_LINES, []):
         terminalreporter.write_line(line)
+    reasons = {str(report.longrepr[-1]) for report in terminalreporter.stats.get("skipped", [])
+               if isinstance(report.longrepr, tuple)}
+    for reason in sorted(r for r in reasons if " skipped" in r and ("browser" in r
+                                                                     or "kernel" in r)):
+        terminalreporter.write_line(reason.removeprefix("Skipped: "))

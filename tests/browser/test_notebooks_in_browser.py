@@ -14,16 +14,101 @@ Opt-in: set KPATH_BROWSER_TESTS=1 (needs Debian's chromium and playwright).
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
-from browserlab import (VIEWPORT, WIDGET_TIMEOUT, NotebookPage, REPO, unavailable,
-                        wait_for)
+from browserlab import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, REPO, VIEWPORT, WIDGET_TIMEOUT, Lab,
+                        NotebookPage, unavailable, wait_for)
 
 if unavailable() is not None:
     pytest.skip(unavailable(), allow_module_level=True)
+
+
+# -- one JupyterLab and one Chromium per session; the notebook under test kept open -----
+
+@pytest.fixture(scope="session")
+def lab() -> Iterator[Lab]:
+    """A JupyterLab server over a temporary copy of the notebooks."""
+    server = Lab()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> object:
+    """artifacts/browser, emptied once per session."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+class OpenNotebooks:
+    """Opens a notebook in JupyterLab and runs it all, once; keeps it open while the
+    next tests ask for the same notebook, and closes it (and ends its kernel) when
+    one asks for another."""
+
+    def __init__(self, lab: Lab, browser: object) -> None:
+        self.lab, self.browser = lab, browser
+        self.path: str | None = None
+        self.notebook: NotebookPage | None = None
+        self.context = None
+        self.ran: dict | None = None
+
+    def get(self, name: str) -> NotebookPage:
+        path = f"notebooks/{name}"
+        if path != self.path:
+            self.close()
+            self.context = self.browser.new_context(viewport=VIEWPORT)
+            self.path = path
+            self.notebook = NotebookPage(self.lab, self.context.new_page(), path)
+            # A workspace of its own, reset: exactly this notebook is open.
+            self.notebook.open(f"/lab/workspaces/{name.split('-')[0]}/tree/{path}?reset")
+            # No file browser: the notebook gets the page's width.
+            self.notebook.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+            self.notebook.page.evaluate("() => window.jupyterapp.commands.execute("
+                                        "'notebook:clear-all-cell-outputs')")
+            self.ran = self.notebook.run_all()
+        return self.notebook
+
+    def close(self) -> None:
+        if self.context is not None:
+            self.context.close()
+            self.lab.shutdown_kernels()
+        self.context = self.notebook = self.path = self.ran = None
+
+
+@pytest.fixture(scope="session")
+def notebooks(lab: Lab, browser: object) -> Iterator[OpenNotebooks]:
+    """``notebooks.get("00-start-here.ipynb")``: that notebook open in JupyterLab, run."""
+    opened = OpenNotebooks(lab, browser)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+# -- the tests ------------------------------------------------------------------------
 
 NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
