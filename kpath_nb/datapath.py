@@ -40,7 +40,7 @@ from .errors import KpathError, UnknownEndpointError
 from .identity import RESERVED
 from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
 from .trace import Hop, Learned, Lookup, Trace
-from .tracer import (_answer, _arp_lookup, _first_packet, _Journey, _Outcome, _Pending,
+from .tracer import (_answer, _arp_lookup, _first_packet, _Journey, _Outcome, _pending,
                      _route_lookup, _what)
 
 __all__ = ["trace_cluster", "hubble_lines", "DROP_STALE", "DROP_REASONS"]
@@ -112,12 +112,12 @@ class _Datapath:
     def hop(self, node: str, action: str, in_iface: str | None, out_iface: str | None,
             packet: Packet, note: str, lookups: tuple[Lookup, ...] = (),
             learned: tuple[Learned, ...] = (), observation: str | None = None) -> Hop:
-        return self.journey.record(_Pending(node, action, in_iface, out_iface, packet, lookups,
+        return self.journey.record(_pending(node, action, in_iface, out_iface, packet, lookups,
                                             note, learned, (), observation))
 
     def drop(self, node: str, in_iface: str | None, packet: Packet, reason: str, cause: str,
              lookups: tuple[Lookup, ...] = (), observation: str | None = None) -> _Outcome:
-        self.journey.record(_Pending(node, "drop", in_iface, None, packet, lookups, reason,
+        self.journey.record(_pending(node, "drop", in_iface, None, packet, lookups, reason,
                                      (), (), observation))
         return _Outcome(False, node, packet, reason, cause)
 

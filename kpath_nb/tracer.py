@@ -19,7 +19,7 @@ ARP and forwarding tables as they were: what each hop learned is part of the tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address
 from typing import Callable
 
@@ -177,20 +177,13 @@ class _Outcome:
     cause: str | None = None
 
 
-@dataclass
-class _Pending:
-    """A hop being put together before it gets its index."""
-
-    node: str
-    action: str
-    in_iface: str | None
-    out_iface: str | None
-    packet: Packet
-    lookups: tuple[Lookup, ...] = ()
-    note: str = ""
-    learned: tuple[Learned, ...] = ()
-    flooded: tuple[str, ...] = ()
-    observation: str | None = None
+def _pending(node: str, action: str, in_iface: str | None, out_iface: str | None,
+             packet: Packet, lookups: tuple[Lookup, ...] = (), note: str = "",
+             learned: tuple[Learned, ...] = (), flooded: tuple[str, ...] = (),
+             observation: str | None = None) -> Hop:
+    """A hop being put together; :meth:`_Journey.record` gives it its index and leg."""
+    return Hop(-1, node, action, in_iface, out_iface, packet, lookups, note, "request",
+               learned, flooded, observation)
 
 
 @dataclass
@@ -214,10 +207,8 @@ class _Journey:
             return switch.fdb
         return self._fdb.setdefault(switch.name, switch.fdb.copy())
 
-    def record(self, pending: _Pending) -> Hop:
-        hop = Hop(len(self.hops), pending.node, pending.action, pending.in_iface,
-                  pending.out_iface, pending.packet, pending.lookups, pending.note,
-                  self.direction, pending.learned, pending.flooded, pending.observation)
+    def record(self, pending: Hop) -> Hop:
+        hop = replace(pending, index=len(self.hops), direction=self.direction)
         self.hops.append(hop)
         return hop
 
@@ -229,7 +220,7 @@ class _Journey:
 
     def drop(self, node: str, in_iface: str | None, packet: Packet, cause: str, reason: str,
              lookups: tuple[Lookup, ...] = ()) -> _Outcome:
-        self.record(_Pending(node, "drop", in_iface, None, packet, lookups, reason))
+        self.record(_pending(node, "drop", in_iface, None, packet, lookups, reason))
         return _Outcome(False, node, packet, reason, cause)
 
     # -- layer 3 ------------------------------------------------------------------
@@ -238,7 +229,7 @@ class _Journey:
         """Originate ``packet`` (IPv4 and above) at ``node`` and follow it to the end."""
         ip = packet[IPv4]
         if self.owns(node, ip.dst) or ip.dst.is_loopback:
-            self.record(_Pending(node.name, "deliver", "lo", None, packet, (),
+            self.record(_pending(node.name, "deliver", "lo", None, packet, (),
                                  f"{ip.dst} is {node.name}'s own address: the packet never "
                                  f"leaves, it loops back through lo"))
             return _Outcome(True, node.name, packet)
@@ -280,7 +271,7 @@ class _Journey:
             lookups.append(_arp_lookup(arp, next_hop))
             frame = packet.encapsulate(Ethernet(out.mac, entry.mac))
             action = "send" if in_iface is None else "route"
-            self.record(_Pending(node.name, action, in_iface, out.name, frame, tuple(lookups),
+            self.record(_pending(node.name, action, in_iface, out.name, frame, tuple(lookups),
                                  _send_note(node, route, ip.dst, next_hop, action), learned))
             arrived = self.carry(node.name, out.name, frame,
                                  lambda n, i: self.net.nodes[n].interfaces[i].mac == entry.mac)
@@ -293,7 +284,7 @@ class _Journey:
             packet = frame.decapsulate(1)
             if self.owns(node, ip.dst):
                 crossed = start_ttl - ip.ttl
-                self.record(_Pending(
+                self.record(_pending(
                     node.name, "deliver", in_iface, None, packet, (),
                     f"{ip.dst} is {node.name}'s own address: delivered with TTL {ip.ttl} "
                     f"({crossed} router{'' if crossed == 1 else 's'} crossed)"))
@@ -330,7 +321,7 @@ class _Journey:
         request = ARP.request(out.mac, source if node.owns(source) else _address_of(node, out.name),
                               target)
         frame = Packet((Ethernet(out.mac, BROADCAST_MAC, ETHERTYPE_ARP), request))
-        self.record(_Pending(
+        self.record(_pending(
             node.name, "arp", in_iface, out.name, frame, lookups,
             f"{node.name} must send to {target} on {out.name} but has no MAC for it in its ARP "
             f"table, so it holds the {held[IPv4].dst} packet and broadcasts who-has {target}"))
@@ -345,7 +336,7 @@ class _Journey:
         self.arp(peer).learn(request.sender_ip, request.sender_mac, peer_iface.name, "STALE")
         reply = Packet((Ethernet(peer_iface.mac, request.sender_mac, ETHERTYPE_ARP),
                         request.answer(peer_iface.mac)))
-        self.record(_Pending(
+        self.record(_pending(
             peer.name, "arp", peer_iface.name, peer_iface.name, reply, (),
             f"{target} is {peer.name}'s address, so it answers with its MAC {peer_iface.mac}, "
             f"and notes the asker's MAC on the way",
@@ -375,7 +366,7 @@ class _Journey:
         return receiver
 
     def _reach(self, end: tuple[str, str], frame: Packet, accepts: Callable[[str, str], bool],
-               visited: set[str]) -> tuple[tuple[str, str] | None, list[_Pending]]:
+               visited: set[str]) -> tuple[tuple[str, str] | None, list[Hop]]:
         """Where a frame arriving at ``end`` ends up, and the switch hops on the way."""
         node = self.net.nodes[end[0]]
         if not node.interfaces[end[1]].up:
@@ -394,7 +385,7 @@ class _Journey:
         if port is not None:
             matched = next(i for i, row in enumerate(rows) if row[0] == str(eth.dst))
             lookup = Lookup("fdb", str(eth.dst), port, True, ForwardingTable.columns, rows, matched)
-            hop = _Pending(node.name, "switch", end[1], port, frame, (lookup,),
+            hop = _pending(node.name, "switch", end[1], port, frame, (lookup,),
                            f"{node.name} has seen {eth.dst} on {port}, so it sends the frame "
                            f"out of that port only", learned)
             far = self.net.peer(node.name, port)
@@ -411,12 +402,12 @@ class _Journey:
                else "has never been seen as a source here")
         result = "flood (broadcast)" if eth.dst == BROADCAST_MAC else "miss: flood"
         lookup = Lookup("fdb", str(eth.dst), result, False, ForwardingTable.columns, rows, None)
-        hop = _Pending(node.name, "flood", end[1], None, frame, (lookup,),
+        hop = _pending(node.name, "flood", end[1], None, frame, (lookup,),
                        f"{eth.dst} {why}, so {node.name} sends a copy out of every other port "
                        f"({', '.join(ports) or 'none'}); the doors it is not meant for ignore it",
                        learned, ports)
         found: tuple[str, str] | None = None
-        all_hops: list[_Pending] = []
+        all_hops: list[Hop] = []
         for p, far in links:
             if far[0] in visited:
                 continue
