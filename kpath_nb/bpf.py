@@ -184,7 +184,7 @@ def lxc_entries(cluster: "Cluster", node: str) -> list[LxcEntry]:
 def lxc_lookup(cluster: "Cluster", node: str, ip: IPv4Address) -> LxcEntry | None:
     """The ``cilium_lxc`` entry for ``ip`` on ``node``, or None (not a local endpoint)."""
     host = _node(cluster, node)
-    pod = cluster._pod_by_ip.get(ip)
+    pod = cluster.pod_at(ip)
     if pod is not None and pod.node == node:
         return LxcEntry(pod.ip, pod.endpoint_id, pod.identity.number, host.ifindex[pod.lxc],
                         pod.mac, host.interfaces[pod.lxc].mac, owner=pod.qualified_name)
@@ -235,7 +235,7 @@ def ipcache_entries(cluster: "Cluster", node: str) -> list[IpcacheEntry]:
 def ipcache_lookup(cluster: "Cluster", node: str, ip: IPv4Address) -> IpcacheEntry:
     """Longest-prefix match in ``node``'s ipcache: a /32, else a pod CIDR, else world."""
     local = _node(cluster, node)
-    pod = cluster._pod_by_ip.get(ip)
+    pod = cluster.pod_at(ip)
     if pod is not None:
         return _pod_entry(cluster, local, pod)
     owner = cluster.node_by_cidr(ip)

@@ -322,9 +322,13 @@ class Cluster:
             raise UnknownEndpointError(
                 f"unknown pod {name!r}: pods are {', '.join(self.pods) or 'none'}") from None
 
+    def pod_at(self, ip: IPv4Address) -> Pod | None:
+        """The pod whose address is ``ip``, or None (an indexed lookup)."""
+        return self._pod_by_ip.get(ip)
+
     def owner_of(self, ip: IPv4Address) -> Host | None:
         """The pod or node that holds address ``ip`` (a node holds its eth0 and router IP)."""
-        pod = self._pod_by_ip.get(ip)
+        pod = self.pod_at(ip)
         if pod is not None:
             return pod
         holder = self.underlay.owner(ip)
