@@ -245,13 +245,8 @@ class _Datapath:
                                         "redirects it to eth0" if bpf else
                                         "legacy host routing passes it to the kernel stack"),
                  lookups, learned, observation)
-        start = len(self.journey.hops)
-        outcome = self.journey.send(node, frame.decapsulate(1), pick_source=False)
-        hops = self.journey.hops
-        sent = next((i for i in range(start, len(hops)) if hops[i].action == "send"), None)
-        if sent is not None:
-            hops[sent] = replace(hops[sent], observation="to-network" if bpf else "to-stack")
-        return outcome
+        return self.journey.send(node, frame.decapsulate(1), pick_source=False,
+                                 observation="to-network" if bpf else "to-stack")
 
     def to_endpoint(self, node: K8sNode, pod: Pod, frame: Packet, device: str) -> _Outcome:
         """The destination's policy program, then into the pod (``to-endpoint``)."""

@@ -225,8 +225,10 @@ class _Journey:
 
     # -- layer 3 ------------------------------------------------------------------
 
-    def send(self, node: Host, packet: Packet, *, pick_source: bool) -> _Outcome:
-        """Originate ``packet`` (IPv4 and above) at ``node`` and follow it to the end."""
+    def send(self, node: Host, packet: Packet, *, pick_source: bool,
+             observation: str | None = None) -> _Outcome:
+        """Originate ``packet`` (IPv4 and above) at ``node`` and follow it to the end;
+        ``observation`` marks the hop that puts it on the first wire (Hubble's view)."""
         ip = packet[IPv4]
         if self.owns(node, ip.dst) or ip.dst.is_loopback:
             self.record(_pending(node.name, "deliver", "lo", None, packet, (),
@@ -272,7 +274,8 @@ class _Journey:
             frame = packet.encapsulate(Ethernet(out.mac, entry.mac))
             action = "send" if in_iface is None else "route"
             self.record(_pending(node.name, action, in_iface, out.name, frame, tuple(lookups),
-                                 _send_note(node, route, ip.dst, next_hop, action), learned))
+                                 _send_note(node, route, ip.dst, next_hop, action), learned,
+                                 observation=observation if action == "send" else None))
             arrived = self.carry(node.name, out.name, frame,
                                  lambda n, i: self.net.nodes[n].interfaces[i].mac == entry.mac)
             if arrived is None:
