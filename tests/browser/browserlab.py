@@ -1,7 +1,8 @@
 """JupyterLab and a headless Chromium for the browser tests, and what they look for.
 
-The suite is opt-in: :func:`unavailable` says in one line why it does not run
-(the variable :data:`ENABLE` unset, no Chromium, no Playwright). Playwright is
+The suite runs wherever Debian's Chromium and Playwright are present; :func:`unavailable`
+says in one line why it does not run, and with ``KPATH_BROWSER_TESTS=1`` (as CI sets
+it) a missing browser fails the run instead. Playwright is
 imported only once the suite runs, so this module imports anywhere.
 
 :class:`Lab` runs one JupyterLab server on a free port of 127.0.0.1 over a copy
@@ -53,18 +54,33 @@ SETTINGS = {
 }
 
 
-def unavailable() -> str | None:
-    """Why the browser tests cannot run here (one line), or None when they can."""
-    how = f"set {ENABLE}=1 (needs Debian's chromium and playwright)"
-    if os.environ.get(ENABLE) != "1":
-        return f"browser tests skipped: {how}"
+def missing() -> str | None:
+    """What this machine lacks to run the browser tests (one phrase), or None."""
     if not CHROMIUM.exists():
-        return (f"browser tests skipped: {CHROMIUM} not found "
-                f"(Debian: apt-get install chromium); {how}")
+        return f"{CHROMIUM} not found (Debian: apt-get install chromium)"
     if importlib.util.find_spec("playwright") is None:
-        return ("browser tests skipped: playwright is not installed "
-                "(pip install -e '.[test]'); " + how)
+        return "playwright is not installed (pip install -e '.[test]')"
     return None
+
+
+def unavailable() -> str | None:
+    """Why the browser tests do not run here (one line), or None when they run.
+
+    They run when Chromium and Playwright are both present. ``KPATH_BROWSER_TESTS=0``
+    turns them off; ``KPATH_BROWSER_TESTS=1`` makes them required, so that a
+    missing browser is an error (see :func:`required`) rather than a skip.
+    """
+    if os.environ.get(ENABLE) == "0":
+        return f"browser tests skipped: {ENABLE}=0"
+    lack = missing()
+    if lack is not None:
+        return f"browser tests skipped: {lack}; they run when chromium and playwright are present"
+    return None
+
+
+def required() -> bool:
+    """True when the environment asks for the browser tests to run, not merely allows it."""
+    return os.environ.get(ENABLE) == "1"
 
 
 def free_port() -> int:

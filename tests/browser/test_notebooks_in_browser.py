@@ -9,7 +9,8 @@ drives them (dropdown, slider, play button; create and delete in the IPAM explor
 and each interaction must change what it should. Last, Notebook 7 opens notebook 00
 without asking for a kernel and shows the explorer.
 
-Opt-in: set KPATH_BROWSER_TESTS=1 (needs Debian's chromium and playwright).
+Runs when Debian's chromium and playwright are present; KPATH_BROWSER_TESTS=1 makes it
+required (CI), KPATH_BROWSER_TESTS=0 turns it off.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from typing import Iterator
 
 import pytest
 
-from browserlab import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, REPO, VIEWPORT, WIDGET_TIMEOUT, Lab,
-                        NotebookPage, unavailable, wait_for)
+from browserlab import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ENABLE, REPO, VIEWPORT, WIDGET_TIMEOUT,
+                        Lab, NotebookPage, missing, required, unavailable, wait_for)
 
 if unavailable() is not None:
+    if required():
+        pytest.fail(f"{ENABLE}=1 asks for the browser tests, but they cannot run: "
+                    f"{missing()}", pytrace=False)
     pytest.skip(unavailable(), allow_module_level=True)
 
 
