@@ -52,7 +52,7 @@ _LAZY = {
 
 _MODULES = {"plot": "views.plot", "clusterplot": "views.clusterplot", "render": "views.render",
             "widgets": "views.widgets", "ipamwidget": "views.ipamwidget", "views": "views",
-            "exercises": "exercises", "wire": "wire"}
+            "exercises": "exercises", "coursework": "coursework", "wire": "wire"}
 
 
 def __getattr__(name: str) -> Any:

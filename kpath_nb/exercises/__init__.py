@@ -16,7 +16,10 @@ from html import escape
 from importlib import import_module
 from types import ModuleType
 
-__all__ = ["Feedback", "unanswered", "judge"]
+__all__ = ["Feedback", "FEEDBACK_MIME", "unanswered", "judge"]
+
+FEEDBACK_MIME = "application/vnd.kpath.feedback+json"
+"""The output type that carries a check's result to the grader, beside its text and HTML."""
 
 _CHAPTERS = ("subnets", "switching", "routing", "pods", "ipam", "maps", "tunnel")
 
@@ -43,6 +46,10 @@ class Feedback:
         What the learner is told.
     hint : str
         A nudge towards the answer (shown only when the answer is not correct).
+    key : str
+        The exercise's key in a course, such as ``"01.2"`` (empty outside one).
+    points : int
+        What the exercise is worth when right.
 
     Examples
     --------
@@ -57,6 +64,8 @@ class Feedback:
     status: str
     message: str
     hint: str = ""
+    key: str = ""
+    points: int = 1
 
     def __bool__(self) -> bool:
         return self.status == "correct"
@@ -74,6 +83,20 @@ class Feedback:
 
     def __repr__(self) -> str:
         return str(self)
+
+    @property
+    def score(self) -> int:
+        """The points earned: all of them when right, none otherwise."""
+        return self.points if self.correct else 0
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        """Text and HTML for the reader; for a course exercise, the result for the grader too."""
+        bundle: dict[str, object] = {"text/plain": str(self), "text/html": self._repr_html_()}
+        if self.key:
+            bundle[FEEDBACK_MIME] = {"key": self.key, "exercise": self.exercise,
+                                     "status": self.status, "score": self.score,
+                                     "points": self.points, "message": str(self)}
+        return bundle
 
     def _repr_html_(self) -> str:
         colour = {"correct": "#1a7f37", "incorrect": "#b42318", "unanswered": "#6e6e6e"}
