@@ -1,6 +1,8 @@
 # make lab   - create .venv if needed, install, open JupyterLab at notebook 00
 # make test  - create .venv if needed, install, run every test
 # make bench - measure import, trace, explorer, notebook and scale timings; write BENCHMARKS.md
+# make student SALT=... - build the student edition (no solutions) in student/
+# make grade SUBMISSIONS=dir SALT=... - grade submitted notebooks into grades/*.csv
 # make clean - remove .venv and caches
 
 PYTHON ?= python3
@@ -10,10 +12,14 @@ STAMP  := $(VENV)/.installed
 
 LAB_ARGS ?=
 PYTEST_ARGS ?=
+SALT ?=
+SUBMISSIONS ?=
+GRADES ?= grades
+JOBS ?= 2
 # JupyterLab refuses to run as root without --allow-root.
 ROOT_ARGS = $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test bench clean venv
+.PHONY: lab test bench student grade clean venv
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_ARGS) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
@@ -23,6 +29,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
+
+student: $(STAMP)
+	$(PY) -m kpath_nb.coursework student-edition notebooks student $(if $(SALT),--salt "$(SALT)")
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [SALT=<course salt>]" >&2; exit 2; }
+	$(PY) -m kpath_nb.coursework grade "$(SUBMISSIONS)" --out "$(GRADES)" --jobs $(JOBS) $(if $(SALT),--salt "$(SALT)")
 
 venv: $(STAMP)
 

@@ -1,0 +1,93 @@
+"""Command line for instructors: build the student edition, grade submissions.
+
+``python -m kpath_nb.coursework student-edition notebooks student --salt fall-2026``
+``python -m kpath_nb.coursework grade submissions/ --out grades/ --salt fall-2026``
+(``make student`` and ``make grade`` call these). ``run-one`` is the grader's
+own child process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+
+from ..errors import KpathError
+from .edition import build_student_edition
+from .grading import CELL_TIMEOUT, NOTEBOOK_TIMEOUT, Submission, execute_for_grading, grade_folder
+from .variants import course_salt
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kpath_nb.coursework",
+                                     description="Build the student edition; grade submissions.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    edition = commands.add_parser("student-edition", help="write the notebooks without solutions")
+    edition.add_argument("source", type=Path, help="the instructor edition (notebooks/)")
+    edition.add_argument("target", type=Path, help="where the student edition goes")
+    edition.add_argument("--salt", default=None,
+                         help="the course salt, written beside the student notebooks")
+    grade = commands.add_parser("grade", help="grade a folder of submitted notebooks")
+    grade.add_argument("folder", type=Path, help="the submissions: <id>/<notebook>.ipynb, "
+                                                 "<id>__<notebook>.ipynb or <id>.ipynb")
+    grade.add_argument("--out", type=Path, default=Path("grades"),
+                       help="where grades.csv and summary.csv go (default: grades/)")
+    grade.add_argument("--notebooks", type=Path, default=Path("notebooks"),
+                       help="the instructor edition (default: notebooks/)")
+    grade.add_argument("--salt", default=None, help="the course salt (default: "
+                       "KPATH_COURSE_SALT, else the course file of --edition, else the default)")
+    grade.add_argument("--edition", type=Path, default=Path("student"),
+                       help="the student edition folder whose course file holds the salt")
+    grade.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT,
+                       help=f"seconds one cell may run (default {CELL_TIMEOUT})")
+    grade.add_argument("--timeout", type=int, default=NOTEBOOK_TIMEOUT,
+                       help=f"seconds one notebook may run (default {NOTEBOOK_TIMEOUT})")
+    grade.add_argument("--jobs", type=int, default=1,
+                       help="notebooks graded at once (default 1)")
+    one = commands.add_parser("run-one", help=argparse.SUPPRESS)
+    one.add_argument("path", type=Path)
+    one.add_argument("--student", required=True)
+    one.add_argument("--salt", required=True)
+    one.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT)
+    return parser
+
+
+def _line(graded: Submission) -> str:
+    note = f"  ({'; '.join(graded.notes)})" if graded.notes else ""
+    return (f"{graded.student_id:<16} {graded.notebook:>2}  {graded.points:>3}/{graded.max_points:<3}"
+            f" {graded.status}{note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "student-edition":
+            written = build_student_edition(args.source, args.target, salt=args.salt)
+            print(f"wrote {len(written)} student notebooks to {args.target}/"
+                  + (" with the course salt" if args.salt else " (default salt)"))
+        elif args.command == "run-one":
+            nb = nbformat.read(args.path, as_version=4)
+            print(json.dumps(execute_for_grading(nb, args.student, args.salt, args.cell_timeout)))
+        else:
+            if not args.folder.is_dir():
+                print(f"error: {args.folder} is not a folder of submissions", file=sys.stderr)
+                return 2
+            salt = args.salt or course_salt(args.edition if args.edition.is_dir() else None)
+            print(f"{'student':<16} nb  points  status")
+            results = grade_folder(args.folder, args.out, instructor=args.notebooks, salt=salt,
+                                   cell_timeout=args.cell_timeout, timeout=args.timeout,
+                                   jobs=args.jobs,
+                                   progress=lambda graded: print(_line(graded), flush=True))
+            print(f"graded {len(results)} notebooks; wrote {args.out / 'grades.csv'} and "
+                  f"{args.out / 'summary.csv'}")
+    except KpathError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The student edition holds no solution and runs clean; the instructor edition is right for anyone.
+
+Both are executed here the way the grader runs a submission (a fresh kernel per
+notebook, named as a student): every exercise of the student edition says "not
+answered yet", and every worked solution of the instructor edition is judged
+right for two different students.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kpath_nb.coursework import exercise_keys
+from kpath_nb.coursework.__main__ import main
+from kpath_nb.coursework.edition import (ANSWER, SOLUTION, EditionError, build_student_edition,
+                                         student_notebook)
+from kpath_nb.coursework.grading import execute_for_grading, grade_folder
+from kpath_nb.coursework.variants import COURSE_FILE
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+SALT = "test-course"
+
+
+def _tagged(nb: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
+    return [cell for cell in nb.cells if tag in cell.metadata.get("tags", [])]
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("student")
+    assert main(["student-edition", str(NOTEBOOKS), str(target), "--salt", SALT]) == 0
+    return target
+
+
+def test_every_notebook_has_exercises_with_solutions() -> None:
+    for path in PATHS:
+        nb = nbformat.read(path, as_version=4)
+        number = path.name[:2]
+        assert nb.metadata["kpath"]["notebook"] == number
+        assert len(_tagged(nb, SOLUTION)) == len(exercise_keys(number)), path.name
+
+
+def test_the_student_edition_holds_no_solution(edition: Path) -> None:
+    assert sorted(p.name for p in edition.glob("*.ipynb")) == [p.name for p in PATHS]
+    assert json.loads((edition / COURSE_FILE).read_text()) == {"salt": SALT}
+    for path in PATHS:
+        instructor = nbformat.read(path, as_version=4)
+        student = nbformat.read(edition / path.name, as_version=4)
+        assert not _tagged(student, SOLUTION)
+        solutions = _tagged(instructor, SOLUTION)
+        answers = _tagged(student, ANSWER)
+        assert [c.id for c in answers] == [c.id for c in solutions]
+        text = "\n".join(cell.source for cell in student.cells)
+        for solution, answer in zip(solutions, answers):
+            assert all(re.fullmatch(r"answer_\d+ = \.\.\.", line)
+                       for line in answer.source.splitlines())
+            assert solution.source not in text
+        assert all(cell.get("outputs", []) == [] for cell in student.cells)
+
+
+@pytest.mark.parametrize("name", [p.name for p in PATHS])
+def test_the_student_edition_runs_clean_with_nothing_answered(edition: Path, name: str) -> None:
+    nb = nbformat.read(edition / name, as_version=4)
+    outcome = execute_for_grading(nb, "s2400001", SALT)
+    assert outcome["died"] is None and outcome["timeouts"] == []
+    assert outcome["errors"] == [], outcome["errors"]
+    statuses = {key: result["status"] for key, result in outcome["feedback"].items()}
+    assert statuses == {key: "unanswered" for key in exercise_keys(name[:2])}
+
+
+def test_the_worked_solutions_are_right_for_two_students(tmp_path) -> None:
+    for sid in ("s2400001", "s2400002"):
+        for path in PATHS:
+            (tmp_path / "in" / sid).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "in" / sid / path.name).write_bytes(path.read_bytes())
+    results = grade_folder(tmp_path / "in", tmp_path / "out", instructor=NOTEBOOKS, salt=SALT,
+                           jobs=2)
+    assert len(results) == 2 * len(PATHS)
+    wrong = [(r.student_id, row.exercise, row.feedback) for r in results for row in r.rows
+             if row.status != "correct"]
+    assert wrong == []
+    assert {r.status for r in results} == {"graded"}
+
+
+def test_a_solution_cell_without_an_answer_is_refused() -> None:
+    from nbformat.v4 import new_code_cell, new_notebook
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": [SOLUTION]})])
+    with pytest.raises(EditionError, match="answer_N"):
+        student_notebook(nb, "bad.ipynb")
+
+
+def test_the_edition_cannot_overwrite_the_instructor_edition() -> None:
+    with pytest.raises(EditionError, match="another folder"):
+        build_student_edition(NOTEBOOKS, NOTEBOOKS)
