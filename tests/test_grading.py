@@ -12,10 +12,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat.v4 import new_output
 
 from kpath_nb.coursework import question
 from kpath_nb.coursework.edition import ANSWER, student_notebook
 from kpath_nb.coursework.grading import grade_folder
+from kpath_nb.coursework.student import STUDENT_MIME
 from test_coursework_subnets import SOLVE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,6 +51,10 @@ def graded(tmp_path_factory) -> dict[str, dict]:
     copied = student_notebook(instructor)              # alice's values, handed in by carol
     for cell, key in zip(_answers(copied), sorted(SOLVE)):
         cell.source = _literal(key, "alice")
+    [me] = [cell for cell in copied.cells if cell.source.startswith("me = kp.coursework.student")]
+    me.outputs = [new_output("execute_result", {STUDENT_MIME: {"id": "alice"},
+                                                "text/plain": "Student('alice')"},
+                             execution_count=1)]
     hand_in(f"carol/{NB01}", copied)
     hand_in(f"dan/{NB01}", student_notebook(instructor))   # nothing answered
     raising = student_notebook(instructor)
@@ -94,6 +100,7 @@ def test_worked_solutions_score_full_marks_for_every_student(graded) -> None:
 
 def test_answers_copied_from_another_variant_do_not_fit(graded) -> None:
     assert int(graded["summary"]["carol"]["points"]) <= 3
+    assert "worked as alice, not carol" in graded["summary"]["carol"]["note"]
     assert "incorrect" in _scores(graded, "carol").values()
 
 

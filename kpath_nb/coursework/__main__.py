@@ -2,8 +2,9 @@
 
 ``python -m kpath_nb.coursework student-edition notebooks student --salt fall-2026``
 ``python -m kpath_nb.coursework grade submissions/ --out grades/ --salt fall-2026``
-(``make student`` and ``make grade`` call these). ``run-one`` is the grader's
-own child process.
+(``make student`` and ``make grade`` call these);
+``python -m kpath_nb.coursework exercises [--student ID]`` lists the exercises.
+``run-one`` is the grader's own child process.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import nbformat
 from ..errors import KpathError
 from .edition import build_student_edition
 from .grading import CELL_TIMEOUT, NOTEBOOK_TIMEOUT, Submission, execute_for_grading, grade_folder
+from .questions import exercise_keys, question
 from .variants import course_salt
 
 
@@ -47,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"seconds one notebook may run (default {NOTEBOOK_TIMEOUT})")
     grade.add_argument("--jobs", type=int, default=1,
                        help="notebooks graded at once (default 1)")
+    listing = commands.add_parser("exercises", help="list every exercise with its points")
+    listing.add_argument("--student", default=None,
+                         help="also show this student's variant of each question")
+    listing.add_argument("--salt", default=None, help="the course salt (with --student)")
     one = commands.add_parser("run-one", help=argparse.SUPPRESS)
     one.add_argument("path", type=Path)
     one.add_argument("--student", required=True)
@@ -68,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
             written = build_student_edition(args.source, args.target, salt=args.salt)
             print(f"wrote {len(written)} student notebooks to {args.target}/"
                   + (" with the course salt" if args.salt else " (default salt)"))
+        elif args.command == "exercises":
+            salt = args.salt or course_salt()
+            for key in exercise_keys():
+                q = question(key, args.student or "practice", salt=salt)
+                print(f"{key:<6} {q.points} pt  {q.title}"
+                      + (f"\n       {q.text}" if args.student else ""))
         elif args.command == "run-one":
             nb = nbformat.read(args.path, as_version=4)
             print(json.dumps(execute_for_grading(nb, args.student, args.salt, args.cell_timeout)))

@@ -31,7 +31,7 @@ from ..exercises import FEEDBACK_MIME
 from .edition import student_notebook
 from .questions import exercise_keys, question
 from .student import ID_VARIABLE
-from .submission import notebook_number, prepare, student_id_of
+from .submission import notebook_number, prepare, student_id_of, worked_as
 from .variants import SALT_VARIABLE
 
 __all__ = ["CELL_TIMEOUT", "NOTEBOOK_TIMEOUT", "Row", "Submission", "grade_notebook",
@@ -190,6 +190,10 @@ def grade_notebook(path: Path, folder: Path, instructor: Path, salt: str, *,
     else:
         edition = student_notebook(nbformat.read(originals[number], as_version=4))
         graded, changed = prepare(edition, submitted)
+        others = sorted(worked_as(submitted) - {sid})
+        if others:
+            result.notes.append(f"its saved outputs show it was worked as {', '.join(others)}, "
+                                f"not {sid}: answers fit that student's variant")
         if changed:
             result.status = "tampered"
             result.notes.append(f"cells {', '.join(map(str, changed))} differ from the course's "

@@ -25,7 +25,7 @@ from pathlib import Path
 from .questions import Question, question
 from .variants import CourseError, course_salt
 
-__all__ = ["ID_VARIABLE", "STUDENT_FILE", "PRACTICE", "Student", "enrol", "student"]
+__all__ = ["ID_VARIABLE", "STUDENT_FILE", "PRACTICE", "STUDENT_MIME", "Student", "enrol", "student"]
 
 ID_VARIABLE = "KPATH_STUDENT_ID"
 """The environment variable that names the student (the grader sets it)."""
@@ -35,6 +35,9 @@ STUDENT_FILE = ".kpath-student.json"
 
 PRACTICE = "practice"
 """The ID of the practice variant, used when no student ID is given."""
+
+STUDENT_MIME = "application/vnd.kpath.student+json"
+"""The output type that records, in a saved notebook, whose exercises it showed."""
 
 
 class Student:
@@ -69,6 +72,11 @@ class Student:
 
     def __repr__(self) -> str:
         return f"Student({self.id!r})"
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        """Markdown for the reader; the ID for the grader, who compares it with the file's."""
+        return {"text/plain": repr(self), "text/markdown": self._repr_markdown_(),
+                STUDENT_MIME: {"id": self.id}}
 
     def _repr_markdown_(self) -> str:
         if self.practising:

@@ -34,8 +34,9 @@ import nbformat
 from nbformat import NotebookNode
 
 from .edition import ANSWER
+from .student import STUDENT_MIME
 
-__all__ = ["student_id_of", "notebook_number", "prepare"]
+__all__ = ["student_id_of", "worked_as", "notebook_number", "prepare"]
 
 _NUMBER = re.compile(r"^(\d\d)-")
 _ASKED = re.compile(r"""question\(\s*["'](\d\d)\.\d+["']""")
@@ -58,6 +59,23 @@ def student_id_of(path: Path, folder: Path) -> str:
     if len(relative.parts) > 1:
         return relative.parts[0]
     return path.stem.split("__")[0]
+
+
+def worked_as(nb: NotebookNode) -> set[str]:
+    """The student IDs the notebook's saved outputs show it was worked under.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> cell = new_code_cell("me", outputs=[new_output("execute_result",
+    ...     {STUDENT_MIME: {"id": "s2412345"}, "text/plain": "Student('s2412345')"})])
+    >>> worked_as(new_notebook(cells=[cell]))
+    {'s2412345'}
+    """
+    return {output["data"][STUDENT_MIME]["id"]
+            for cell in nb.cells for output in cell.get("outputs", [])
+            if isinstance(output.get("data", {}).get(STUDENT_MIME), dict)
+            and isinstance(output["data"][STUDENT_MIME].get("id"), str)}
 
 
 def notebook_number(nb: NotebookNode | None, path: Path) -> str | None:
