@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import kpath_nb as kp
+import kpath_nb.coursework.edition  # noqa: F401  (its errors must be shown too)
 from kpath_nb.trace import CAUSES
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
