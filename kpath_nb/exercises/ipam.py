@@ -27,7 +27,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from ..addr import parse_address
 from ..cluster import Cluster
-from ..ipam import NodeAllocator, PodCidrAllocator
+from ..ipam import IpamExhaustedError, NodeAllocator, PodCidrAllocator
 from . import Feedback
 from .answers import (UNREADABLE, address_and_prefix, judge_read, says_nothing, text,
                       whole_number)
@@ -258,7 +258,8 @@ def check_max_nodes(pool: str | Iterable[str], mask_size: int, answer: object) -
     expected = PodCidrAllocator(pools, mask_size).capacity()
     shown = ", ".join(pools)
     read = whole_number(text(answer).replace(",", "") if isinstance(answer, str) else answer)
-    praise = (f"Each node takes one /{mask_size}; {shown} holds {expected} of them. Unlike "
+    praise = (f"Each node takes one /{mask_size}; {shown} "
+              f"{'hold' if len(pools) > 1 else 'holds'} {expected} of them. Unlike "
               f"addresses in a block, none of the blocks is set aside, so the node count is "
               f"a plain power of two per pool CIDR.")
     hint = (f"How many bits lie between the pool's prefix length and /{mask_size}? Each of "
@@ -299,7 +300,7 @@ def check_next_node_cidr(cl: Cluster, answer: object) -> Feedback:
         newcomer += "-"
     try:
         expected: object = trial.assign(newcomer)
-    except Exception:  # the pool is full: no block for a newcomer
+    except IpamExhaustedError:  # the pool is full: no block for a newcomer
         expected = "none"
     read = "none" if says_nothing(answer) else _cidr(answer)
     taken = ", ".join(str(c) for c in sorted(cl.cidrs.assigned.values()))

@@ -171,7 +171,8 @@ def check_lxc_device(cl: Cluster, pod: str, answer: object) -> Feedback:
     others = sum(name.startswith("lxc") and name != "lxc_health" for name in node.interfaces)
     hint = (f"{node.name} has {others} pod devices whose names start with 'lxc'. Which one "
             f"belongs to {pod}? The pod object knows, and so does the ARP reply in a trace "
-            f"from {pod} (the hop's in and out devices).")
+            f"from {pod} (the hop's in and out devices); the number after '@if' in the pod's "
+            f"'eth0@if..' is the device's ifindex on the node (node.ifindex).")
     return judge_read(f"host end of {pod}'s veth pair", answer, _device_name(answer), expected,
                       praise, hint, form="a device name in quotes, like \"lxc0123456789ab\"")
 
@@ -280,12 +281,24 @@ def check_shared_identity(cl: Cluster, pod_a: str, pod_b: str, answer: object) -
     'correct'
     >>> check_shared_identity(cl, "apartment-12", "apartment-14", True).status
     'incorrect'
+
+    The namespace counts as much as the labels:
+
+    >>> _ = cl.add_pod("apartment-24", "building-green", cl.pods["apartment-22"].labels,
+    ...                namespace="staging")
+    >>> check_shared_identity(cl, "apartment-22", "apartment-24", "no").status
+    'correct'
     """
     a, b = cl.pod(pod_a), cl.pod(pod_b)
     expected = a.identity.number == b.identity.number
     if expected:
         praise = (f"Both carry exactly the same security labels, so they share identity "
                   f"{a.identity.number}, whichever building and address they have.")
+    elif a.labels == b.labels:
+        praise = (f"Their labels are the same, but their namespaces differ ({a.namespace} and "
+                  f"{b.namespace}), and the namespace is one of the security labels "
+                  f"(k8s:io.kubernetes.pod.namespace): identities {a.identity.number} and "
+                  f"{b.identity.number}.")
     else:
         praise = (f"Their security labels differ, so their identities differ "
                   f"({a.identity.number} and {b.identity.number}), even "
