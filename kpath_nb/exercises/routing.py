@@ -145,9 +145,9 @@ def check_next_hop(net: Topology, node: str, destination: str, answer: object) -
         praise = f"{node} has no route at all that covers {dst}, so it sends it nowhere."
     elif route.via is None:
         praise = (f"{dst} is inside {node}'s own subnet {route.network}, so {node} sends "
-                  f"straight to it; no router is involved.")
+                  f"straight to it; no gateway is involved.")
     else:
-        praise = (f"{dst} is not on {node}'s own subnet, so the route "
+        praise = (f"{dst} is not on any of {node}'s own subnets, so the route "
                   f"'{route}' wins and {node} hands the packet to {route.via}. "
                   f"The IP header still says {dst}; only the frame goes to the gateway.")
     return judge_read(exercise, answer, read, expected, praise, hint, form=form)
@@ -245,9 +245,12 @@ def check_ttl_at_arrival(net: Topology, src: str, dst: str, answer: object, *,
     else:
         crossed = tr.routers_crossed()
         expected = tr.request_hops[-1].packet[IPv4].ttl
-        praise = (f"{len(crossed)} router{'s' if len(crossed) != 1 else ''} "
-                  f"({', '.join(crossed) or 'none'}) each took one off {ttl}: it arrives with "
-                  f"{expected}.")
+        if not crossed:
+            praise = f"No router is on the way, so it arrives with the {ttl} it left with."
+        else:
+            took = (f"{len(crossed)} routers ({', '.join(crossed)}) each" if len(crossed) > 1
+                    else f"One router ({crossed[0]})")
+            praise = f"{took} took one off {ttl}: it arrives with {expected}."
     return judge_read(exercise, answer, read, expected, praise, hint,
                       form="a whole number, or \"dropped\" if it never arrives")
 
