@@ -42,8 +42,11 @@ __all__ = [
 _MAC_FORM = "Write a MAC address as six hex pairs, like 02:00:0a:00:0a:0e."
 
 
-def _first_request(tr: Trace) -> ARP | None:
+def _first_request(tr: Trace, sender: str | None = None) -> ARP | None:
+    """The first ARP request of ``tr``, or the first one ``sender`` sends."""
     for hop in tr.hops:
+        if sender is not None and hop.node != sender:
+            continue
         arp = hop.packet.get(ARP)
         if arp is not None and arp.op == ARP.REQUEST:
             return arp
@@ -220,10 +223,11 @@ def check_learned(tr: Trace, node: str, answer: object) -> Feedback:
 
 def check_arp_needed(net: Topology, src: str, dst: str, answer: object, *,
                      after: tuple[str, str] | None = None) -> Feedback:
-    """Does a ping from ``src`` to ``dst`` need an ARP request?
+    """Must ``src`` send an ARP request before its ping to ``dst`` can leave?
 
-    The network is not changed: the check works on a copy, with the tables as
-    they are in ``net`` now.
+    Only the sender's own request counts, not one a router asks on a later
+    segment. The network is not changed: the check works on a copy, with the
+    tables as they are in ``net`` now.
 
     Parameters
     ----------
@@ -249,6 +253,9 @@ def check_arp_needed(net: Topology, src: str, dst: str, answer: object, *,
     >>> check_arp_needed(net, "house-14", "house-15", "no",
     ...                  after=("house-14", "house-15")).status
     'correct'
+    >>> check_arp_needed(net, "house-22", "house-14", False,   # gatekeeper-11 asks, not house-22
+    ...                  after=("house-15", "house-22")).status
+    'correct'
     >>> len(net.nodes["house-14"].arp)   # the check changed nothing
     0
     """
@@ -260,7 +267,7 @@ def check_arp_needed(net: Topology, src: str, dst: str, answer: object, *,
     scratch = net.copy()
     if after is not None:
         trace(scratch, after[0], after[1], learn=True)
-    expected = _first_request(trace(scratch, src, dst)) is not None
+    expected = _first_request(trace(scratch, src, dst), sender=src) is not None
     first = ("" if after is None
              else f" after the ping from {after[0]} to {after[1]}")
     praise = (f"Right: {src} has no entry for the next hop{first}, so it must broadcast "
@@ -296,6 +303,10 @@ def check_frame_dst_mac(tr: Trace, answer: object) -> Feedback:
     'incorrect'
     >>> check_frame_dst_mac(tr, str(net.nodes["house-15"].interfaces["eth0"].mac)).status
     'correct'
+    >>> far = kp.trace(net, "house-14", "house-24")
+    >>> print(check_frame_dst_mac(far, str(net.nodes["house-24"].interfaces["eth0"].mac)))
+    ❌ 02.5 destination MAC of the first data frame: not quite. That is the door of the
+    destination, but it stands in another subnet: ...
     """
     name = "02.5 destination MAC of the first data frame"
     frame = next((h.packet for h in tr.hops
@@ -311,12 +322,19 @@ def check_frame_dst_mac(tr: Trace, answer: object) -> Feedback:
     eth = frame[Ethernet]
     expected = eth.dst
     given = mac(answer)
+    arrival = next((h.packet[Ethernet].dst for h in reversed(tr.request_hops)  # the last frame
+                    if h.packet.get(IPv4) is not None and h.packet.get(Ethernet) is not None),
+                   None)
     if given is UNREADABLE:
         hint = _MAC_FORM + " " + hint
     elif given == eth.src:
         hint = "That is the sender's own MAC, the source of the frame. " + hint
     elif isinstance(given, MacAddress) and given.is_broadcast:
         hint = "ff:ff:ff:ff:ff:ff was the ARP request's destination. " + hint
+    elif given == arrival:
+        hint = ("That is the door of the destination, but it stands in another "
+                "subnet: a frame only crosses the sender's own segment. Whose door "
+                "there takes the packet further? " + hint)
     return judge(name, given, expected,
                  f"Right: the frame is addressed to {expected}, the door of the next hop, which "
                  f"the sender found in its ARP table.", hint)
