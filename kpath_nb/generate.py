@@ -142,6 +142,9 @@ def random_network(seed: int) -> Topology:
     story = [f"{routers} router{'s' if routers > 1 else ''} in a chain from {left} to {right}"]
     if overlap and routers > 1:  # r1's default towards r2 becomes the /16
         routes[1] = [f"{wide} via {west(2)}", f"{side} via 192.168.100.2"]
+        for i in range(2, routers + 1):  # the side LAN lies behind r1, whatever the defaults say
+            if not routes[i] or not routes[i][0].startswith("default"):
+                routes[i].insert(0, f"{side} via {east(i - 1)}")
         story.append(f"r1 sends {wide} to r2 but {side} to the side router rs")
     elif overlap:  # r1 holds the right LAN itself: a connected /24 inside the /16
         routes[1] = [f"{wide} via 192.168.100.2"]
