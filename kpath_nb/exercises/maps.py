@@ -20,7 +20,9 @@ True
 
 from __future__ import annotations
 
+import copy
 import re
+from typing import Mapping
 
 from ..cluster import Cluster
 from ..trace import Hop, Trace
@@ -34,6 +36,7 @@ __all__ = [
     "check_ct_map",
     "check_endpoint_id",
     "check_identity",
+    "check_new_identity",
     "check_observation_points",
 ]
 
@@ -130,7 +133,8 @@ def check_map_consulted(cl: Cluster, src: str, dst: str, answer: object) -> Feed
                       praise, hint, form="a BPF map's name in quotes, like \"cilium_xyz\"")
 
 
-def check_ct_map(cl: Cluster, src: str, dst: str, proto: str, answer: object) -> Feedback:
+def check_ct_map(cl: Cluster, src: str, dst: str, proto: str, answer: object, *,
+                 dport: int | None = None) -> Feedback:
     """Check which conntrack map holds the flow ``src`` → ``dst`` over ``proto``.
 
     Cilium keeps TCP in ``cilium_ct4_global`` and everything else (UDP, ICMP)
@@ -144,6 +148,8 @@ def check_ct_map(cl: Cluster, src: str, dst: str, proto: str, answer: object) ->
     proto : {"icmp", "udp", "tcp"}
     answer : object
         A map name: ``"cilium_ct4_global"`` or ``"cilium_ct_any4_global"``.
+    dport : int, optional
+        The destination port of a UDP or TCP flow (the tracer's default when not given).
 
     Returns
     -------
@@ -158,7 +164,7 @@ def check_ct_map(cl: Cluster, src: str, dst: str, proto: str, answer: object) ->
     >>> check_ct_map(cl, "apartment-12", "apartment-14", "tcp", "cilium_ct_any4_global").status
     'incorrect'
     """
-    hop = _first(trace(cl, src, dst, proto, reply=False), "from-endpoint")
+    hop = _first(trace(cl, src, dst, proto, dport=dport, reply=False), "from-endpoint")
     expected = next((lk.table for lk in (hop.lookups if hop else ())
                      if lk.table.startswith("cilium_ct")), None)
     praise = (f"The {proto.upper()} flow is tracked in {expected}: TCP has a map of its own, "
@@ -238,6 +244,53 @@ def check_identity(cl: Cluster, pod: str, answer: object) -> Feedback:
             "it as sec_id= in cilium_lxc, identity= in the ipcache, or (ID:...) in Hubble.")
     return judge_read(f"security identity of {pod}", answer, _number(answer), expected, praise,
                       hint, form="a whole number")
+
+
+def check_new_identity(cl: Cluster, labels: Mapping[str, str], answer: object, *,
+                       namespace: str = "default") -> Feedback:
+    """Check the security identity a new pod with ``labels`` in ``namespace`` would get in ``cl``.
+
+    The cluster is left as it is: the check asks a copy of its identity allocator.
+
+    Parameters
+    ----------
+    cl : Cluster
+    labels : mapping of str to str
+        The new pod's labels, such as ``{"app": "visitor"}``.
+    answer : object
+        A whole number (``257``, ``"257"``, ``"ID:257"``).
+    namespace : str
+        The new pod's namespace: part of the label set as well.
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> cl = kp.load_topology("seed-cilium-buildings")
+    >>> check_new_identity(cl, {"app": "visitor"}, 256).status
+    'correct'
+    >>> check_new_identity(cl, {"app": "visitor"}, 256, namespace="staging").status
+    'incorrect'
+    >>> "apartment-16" in cl.pods
+    False
+    """
+    expected = copy.deepcopy(cl.identities).allocate(labels, namespace).number
+    sharing = sorted(p.name for p in cl.pods.values() if p.identity.number == expected)
+    said = ", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
+    praise = (f"Identity {expected}: {', '.join(sharing)} already "
+              f"{'carries' if len(sharing) == 1 else 'carry'} exactly these labels in "
+              f"namespace {namespace}, so the new pod shares the number." if sharing else
+              f"Identity {expected}: no pod carries exactly {said} in namespace {namespace} "
+              f"yet, so this label set is new and gets the next number.")
+    hint = ("The identity belongs to the whole set of labels, namespace included. Exactly the "
+            "same set as a pod that is already running means the same number; any difference "
+            "(another namespace, one label more) makes a new set, and new sets are numbered "
+            "in order, from 256 up.")
+    return judge_read(f"security identity of a new pod ({said})", answer, _number(answer),
+                      expected, praise, hint, form="a whole number")
 
 
 def check_observation_points(cl: Cluster, src: str, dst: str, answer: object, *,

@@ -25,6 +25,7 @@ from ipaddress import IPv4Address
 
 from ..bpf import ipcache_lookup
 from ..cluster import Cluster, K8sNode
+from ..errors import KpathError
 from ..packet import UDP, VXLAN, Ethernet, IPv4
 from ..trace import Hop
 from ..tracer import trace
@@ -37,6 +38,7 @@ __all__ = [
     "check_vni",
     "check_udp_port",
     "check_overhead",
+    "check_wire_size",
     "check_inner_mtu",
 ]
 
@@ -284,6 +286,79 @@ def check_overhead(answer: object) -> Feedback:
             "puts in front: every one of them, including the new Ethernet header.")
     return judge_read("VXLAN overhead", answer, _number(answer), expected, praise, hint,
                       form="a whole number of bytes")
+
+
+_LAYERS = {"frame": "the frame on the node network", "packet": "the outer IPv4 packet"}
+
+
+def check_wire_size(cl: Cluster, src: str, dst: str, proto: str, answer: object, *,
+                    dport: int | None = None, layer: str = "frame") -> Feedback:
+    """Check the size of the tunnelled request ``src`` → ``dst`` on the node network.
+
+    Parameters
+    ----------
+    cl : Cluster
+    src, dst : str
+        Endpoints, as :func:`~kpath_nb.trace` takes them.
+    proto : {"icmp", "udp", "tcp"}
+    answer : object
+        A whole number of bytes (``148``, ``"148 bytes"``), or ``"none"`` when the
+        request is not tunnelled.
+    dport : int, optional
+        The destination port of a UDP or TCP request.
+    layer : {"frame", "packet"}
+        ``"frame"``: the whole frame the sending node puts on its ``eth0``;
+        ``"packet"``: the outer IPv4 packet inside it, what the node network's MTU counts.
+
+    Returns
+    -------
+    Feedback
+
+    Raises
+    ------
+    KpathError
+        When ``layer`` is neither ``"frame"`` nor ``"packet"``.
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> cl = kp.load_topology("seed-cilium-buildings")
+    >>> check_wire_size(cl, "apartment-12", "apartment-22", "icmp", 98 + 50).status
+    'correct'
+    >>> check_wire_size(cl, "apartment-12", "apartment-22", "icmp", 84 + 50,
+    ...                 layer="packet").status
+    'correct'
+    >>> check_wire_size(cl, "apartment-12", "apartment-22", "icmp", 98 + 36).status
+    'incorrect'
+    """
+    if layer not in _LAYERS:
+        raise KpathError(f"layer {layer!r} is not a part of the packet this check knows; "
+                         f"choose {' or '.join(repr(k) for k in _LAYERS)}")
+    tr = trace(cl, src, dst, proto, dport=dport, reply=False)
+    inner = next((h.packet for h in tr.request_hops if h.observation in
+                  ("from-endpoint", "from-host")), None)
+    wire = next((h.packet for h in tr.request_hops if h.packet.get(VXLAN) is not None
+                 and isinstance(h.packet.headers[0], Ethernet)), None)
+    expected: object = "no tunnel"
+    praise = f"The {proto.upper()} request never enters the tunnel."
+    if wire is not None and inner is not None and layer == "frame":
+        expected = wire.size
+        praise = (f"{expected} bytes: the pod's own frame ({inner.size} bytes) behind "
+                  f"{_overhead()} bytes of outer Ethernet, outer IPv4, UDP and VXLAN headers; "
+                  f"nothing inside changes size.")
+    elif wire is not None and inner is not None:
+        expected = wire.decapsulate(1).size
+        praise = (f"{expected} bytes: the pod's IPv4 packet ({inner.size - Ethernet.length} "
+                  f"bytes) in its own Ethernet header ({Ethernet.length}), behind VXLAN "
+                  f"({VXLAN.length}), UDP ({UDP.length}) and the outer IPv4 header "
+                  f"({IPv4.length}): {_overhead()} bytes more, as for the frame.")
+    hint = ("The tunnel only adds headers in front of what the pod sent: outer Ethernet, "
+            "outer IPv4, UDP and VXLAN. Add them to the right starting point: the pod's whole "
+            "frame for the frame on the wire, the pod's IPv4 packet for the outer IPv4 packet "
+            "(the inner Ethernet header rides inside it).")
+    return judge_read(f"size of {_LAYERS[layer]} for {src} → {dst}", answer,
+                      _no_tunnel_or(_number(answer), answer), expected, praise, hint,
+                      form="a whole number of bytes, or \"none\"")
 
 
 def check_inner_mtu(cl: Cluster, answer: object) -> Feedback:
