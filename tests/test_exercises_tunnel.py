@@ -135,27 +135,6 @@ def test_udp_port_wrong(cl, answer):
     assert_hidden(fb, 8472)
 
 
-@pytest.mark.parametrize("answer", [50, "50", "50 bytes", " 50B ", 50.0])
-def test_overhead_right(answer):
-    assert tunnel.check_overhead(answer).correct
-
-
-@pytest.mark.parametrize("answer", [36, 42, 14, 1450, *GARBAGE, *UNANSWERED])
-def test_overhead_wrong(answer):
-    fb = tunnel.check_overhead(answer)
-    assert fb.status in ("incorrect", "unanswered")
-    assert_hidden(fb, 50)
-
-
-def test_overhead_matches_the_packets(cl):
-    """The check's number is what the trace's packets show."""
-    tr = kp.trace(cl, "apartment-12", "apartment-22", reply=False)
-    inner = next(h for h in tr.hops if h.observation == "from-endpoint").packet
-    outer = next(h for h in tr.hops if h.node == "building-blue" and h.action == "send"
-                 and h.packet.get(kp.UDP)).packet
-    assert tunnel.check_overhead(outer.size - inner.size).correct
-
-
 @pytest.mark.parametrize("answer", [1450, "1450", "mtu 1450", "1450 bytes"])
 def test_inner_mtu_right(cl, answer):
     assert tunnel.check_inner_mtu(cl, answer).correct

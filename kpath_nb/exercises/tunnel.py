@@ -37,7 +37,6 @@ __all__ = [
     "check_outer_addresses",
     "check_vni",
     "check_udp_port",
-    "check_overhead",
     "check_wire_size",
     "check_inner_mtu",
 ]
@@ -259,33 +258,6 @@ def check_udp_port(cl: Cluster, answer: object) -> Feedback:
 def _overhead() -> int:
     """The bytes VXLAN adds in front of the inner frame, from the headers' own lengths."""
     return Ethernet.length + IPv4.length + UDP.length + VXLAN.length
-
-
-def check_overhead(answer: object) -> Feedback:
-    """Check how many bytes VXLAN encapsulation adds to a packet.
-
-    Parameters
-    ----------
-    answer : object
-        A whole number (``50``, ``"50"``, ``"50 bytes"``).
-
-    Returns
-    -------
-    Feedback
-
-    Examples
-    --------
-    >>> check_overhead("50 bytes").status, check_overhead(36).status
-    ('correct', 'incorrect')
-    """
-    expected = _overhead()
-    praise = (f"{expected} bytes: outer Ethernet {Ethernet.length} + outer IPv4 {IPv4.length} "
-              f"+ UDP {UDP.length} + VXLAN {VXLAN.length}.")
-    hint = ("Compare the size of the frame on the node network with the size of the pod's "
-            "frame inside it (packet.size), or add up the lengths of the headers the tunnel "
-            "puts in front: every one of them, including the new Ethernet header.")
-    return judge_read("VXLAN overhead", answer, _number(answer), expected, praise, hint,
-                      form="a whole number of bytes")
 
 
 _LAYERS = {"frame": "the frame on the node network", "packet": "the outer IPv4 packet"}
