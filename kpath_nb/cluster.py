@@ -69,6 +69,10 @@ class CiliumConfig:
         Helm ``routingMode``; native routing is left out of this model.
     tunnel_protocol : {"vxlan"}
         Helm ``tunnelProtocol``; VXLAN on UDP 8472 is Cilium's default.
+    tunnel_port : int, optional
+        Helm ``tunnelPort`` (the agent's ``tunnel-port``): the tunnel's UDP destination
+        port. Left out, it is the protocol's default, 8472 for VXLAN (Linux's port from
+        before IANA assigned 4789).
     host_routing : {"bpf", "legacy"}
         ``bpf`` (the default on kernels >= 5.10) redirects between devices in eBPF;
         ``legacy`` (Helm ``bpf.hostLegacyRouting=true``) hands packets to the kernel stack.
@@ -87,6 +91,7 @@ class CiliumConfig:
 
     routing_mode: str = "tunnel"
     tunnel_protocol: str = "vxlan"
+    tunnel_port: int | None = None  # set to the protocol's default when left out
     host_routing: str = "bpf"
     ipam_mode: str = "cluster-pool"
     pool: tuple[str, ...] = CLUSTER_POOL_DEFAULT
@@ -103,15 +108,17 @@ class CiliumConfig:
             if value not in allowed:
                 raise TopologyError(f"{value!r} is not modelled; choose {' or '.join(allowed)}",
                                     field=f"cilium.{name}")
+        if self.tunnel_port is None:
+            object.__setattr__(self, "tunnel_port", TUNNEL_PROTOCOLS[self.tunnel_protocol])
+        if (not isinstance(self.tunnel_port, int) or isinstance(self.tunnel_port, bool)
+                or not 1 <= self.tunnel_port <= 65535):
+            raise TopologyError(f"tunnel port {self.tunnel_port!r} must be a UDP port, a whole "
+                                f"number from 1 to 65535 (Cilium's default for VXLAN is 8472)",
+                                field="cilium.tunnel_port")
         if not isinstance(self.device_mtu, int) or not 1280 <= self.device_mtu <= 9000:
             raise TopologyError(f"device MTU {self.device_mtu!r} must be a whole number "
                                 f"between 1280 and 9000",
                                 field="cilium.device_mtu")
-
-    @property
-    def tunnel_port(self) -> int:
-        """UDP destination port of the tunnel: 8472 for VXLAN (Linux's historic port)."""
-        return TUNNEL_PROTOCOLS[self.tunnel_protocol]
 
     @property
     def tunnel_mtu(self) -> int:

@@ -42,7 +42,8 @@ _NODE_KEYS = {
     "switch": {"kind", "ports", "subnet", "label"},
     "node": {"kind", "interfaces", "routes", "gateway", "pod_cidr", "router_ip"},
 }
-_CILIUM_KEYS = {"routing_mode", "tunnel_protocol", "host_routing", "ipam", "device_mtu", "seed"}
+_CILIUM_KEYS = {"routing_mode", "tunnel_protocol", "tunnel_port", "host_routing", "ipam",
+                "device_mtu", "seed"}
 _IPAM_KEYS = {"mode", "pool", "mask_size"}
 _POD_KEYS = {"node", "labels", "namespace", "ip"}
 
@@ -208,8 +209,8 @@ def _build_cluster(doc: dict, source: str) -> Cluster:
     _unknown(set(cilium), _CILIUM_KEYS, None, "cilium")
     ipam = _mapping(cilium.get("ipam") or {}, "cilium.ipam")
     _unknown(set(ipam), _IPAM_KEYS, None, "cilium.ipam")
-    settings = {k: cilium[k] for k in ("routing_mode", "tunnel_protocol", "host_routing",
-                                       "device_mtu") if k in cilium}
+    settings = {k: cilium[k] for k in ("routing_mode", "tunnel_protocol", "tunnel_port",
+                                       "host_routing", "device_mtu") if k in cilium}
     if "seed" in cilium:
         settings["seed"] = str(cilium["seed"])
     if "mode" in ipam:

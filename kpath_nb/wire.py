@@ -46,7 +46,7 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import timezone
 from functools import cache
 from types import SimpleNamespace
@@ -201,7 +201,8 @@ def _check_next(header: Header, following: Header | None, field: str, value: int
 
 # ---------------------------------------------------------------------------- decoding
 
-def from_bytes(data: bytes, outermost: type[Ethernet | IPv4] = Ethernet) -> Packet:
+def from_bytes(data: bytes, outermost: type[Ethernet | IPv4] = Ethernet,
+               vxlan_ports: Collection[int] = VXLAN_PORTS) -> Packet:
     """Read bytes back into the model's headers: the inverse of :func:`to_bytes`.
 
     Parameters
@@ -211,12 +212,15 @@ def from_bytes(data: bytes, outermost: type[Ethernet | IPv4] = Ethernet) -> Pack
         after the IP packet or ARP message is ignored.
     outermost : {Ethernet, IPv4}
         What the bytes start with.
+    vxlan_ports : collection of int
+        UDP destination ports to read as VXLAN (a cluster's ``config.tunnel_port``
+        when it is not one of :data:`VXLAN_PORTS`).
 
     Returns
     -------
     Packet
         Application bytes come back as ``Payload(size)``; a UDP datagram to a port
-        in :data:`VXLAN_PORTS` is read as VXLAN with the inner frame after it.
+        in ``vxlan_ports`` is read as VXLAN with the inner frame after it.
 
     Raises
     ------
@@ -246,9 +250,9 @@ def from_bytes(data: bytes, outermost: type[Ethernet | IPv4] = Ethernet) -> Pack
       size: 12
     """
     if outermost is Ethernet:
-        return Packet(tuple(_decode_frame(bytes(data))))
+        return Packet(tuple(_decode_frame(bytes(data), vxlan_ports)))
     if outermost is IPv4:
-        return Packet(tuple(_decode_ip(bytes(data))))
+        return Packet(tuple(_decode_ip(bytes(data), vxlan_ports)))
     raise ValueError(f"bytes can start with an Ethernet or an IPv4 header, not {outermost!r}")
 
 
@@ -259,7 +263,7 @@ def _read(kind, data: bytes, name: str, length: int):
     return kind(data[:length])
 
 
-def _decode_frame(data: bytes) -> list[Header]:
+def _decode_frame(data: bytes, vxlan_ports: Collection[int]) -> list[Header]:
     s = _scapy()
     frame = _read(s.Ether, data, "Ethernet", Ethernet.length)
     eth = Ethernet(src=MacAddress.parse(frame.src), dst=MacAddress.parse(frame.dst),
@@ -273,12 +277,12 @@ def _decode_frame(data: bytes) -> list[Header]:
                          target_ip=parse_address(arp.pdst), htype=arp.hwtype,
                          ptype=arp.ptype, hlen=arp.hwlen, plen=arp.plen)]
     if frame.type == ETHERTYPE_IPV4:
-        return [eth, *_decode_ip(body)]
+        return [eth, *_decode_ip(body, vxlan_ports)]
     raise ValueError(f"EtherType 0x{frame.type:04x} is not modelled; a frame carries ARP "
                      f"(0x{ETHERTYPE_ARP:04x}) or IPv4 (0x{ETHERTYPE_IPV4:04x})")
 
 
-def _decode_ip(data: bytes) -> list[Header]:
+def _decode_ip(data: bytes, vxlan_ports: Collection[int]) -> list[Header]:
     s = _scapy()
     ip = _read(s.IP, data, "IPv4", IPv4.length)
     if ip.ihl != 5:
@@ -298,11 +302,11 @@ def _decode_ip(data: bytes) -> list[Header]:
     if ip.proto == IPPROTO_UDP:
         udp = _read(s.UDP, body, "UDP", UDP.length)
         rest = body[UDP.length:]
-        if udp.dport in VXLAN_PORTS:
+        if udp.dport in vxlan_ports:
             vxlan = _read(s.VXLAN, rest, "VXLAN", VXLAN.length)
             return [header, UDP(udp.sport, udp.dport),
                     VXLAN(vni=vxlan.vni, flags=int(vxlan.flags)),
-                    *_decode_frame(rest[VXLAN.length:])]
+                    *_decode_frame(rest[VXLAN.length:], vxlan_ports)]
         return [header, UDP(udp.sport, udp.dport), *_payload(rest)]
     if ip.proto == IPPROTO_TCP:
         tcp = _read(s.TCP, body, "TCP", TCP.length)

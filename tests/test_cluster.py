@@ -447,3 +447,22 @@ def test_generate_cluster_limits():
     assert full.allocators["node-1"].status() == "IPv4: 254/254 allocated from 10.0.0.0/24"
     with pytest.raises(IpamExhaustedError):
         full.add_pod("one-more", "node-1")
+
+
+def test_a_cluster_can_set_its_own_tunnel_port():
+    cl = kp.parse_topology(SEED_YAML.replace("tunnel_protocol: vxlan",
+                                             "tunnel_protocol: vxlan\n  tunnel_port: 8473"))
+    assert cl.config.tunnel_port == 8473
+    tr = kp.trace(cl, "apartment-12", "apartment-22", reply=False)
+    on_wire = next(h for h in tr.hops if h.action == "switch" and h.packet.get(kp.VXLAN))
+    assert on_wire.packet[kp.UDP].dport == 8473
+    from kpath_nb.wire import from_bytes, to_bytes
+    assert from_bytes(to_bytes(on_wire.packet), vxlan_ports=(8473,)) == on_wire.packet
+    assert from_bytes(to_bytes(on_wire.packet)).get(kp.VXLAN) is None  # not a VXLAN port
+
+
+def test_the_tunnel_port_defaults_to_the_protocols_and_must_be_a_port():
+    assert kp.CiliumConfig().tunnel_port == 8472
+    for bad in (0, 70000, "8472", True):
+        with pytest.raises(kp.TopologyError, match="must be a UDP port"):
+            kp.CiliumConfig(tunnel_port=bad)

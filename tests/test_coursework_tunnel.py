@@ -67,7 +67,7 @@ MISTAKE = {
     "07.1": lambda q: str(q.cluster.nodes[q.node].ip),       # its own address
     "07.2": lambda q: [str(q.cluster.pods[q.source].ip), str(q.cluster.pods[q.destination].ip)],
     "07.3": _vni_mistake,
-    "07.4": lambda q: q.dport or 4789,                       # the inner port, or IANA's
+    "07.4": lambda q: q.dport or (4789 if SOLVE["07.4"](q) != 4789 else 8472),  # inner or usual
     "07.5": lambda q: q.size + OVERHEAD - 14,                 # the outer Ethernet forgotten
     "07.6": lambda q: q.device_mtu,
 }
@@ -121,7 +121,9 @@ def test_udp_port_variants_differ_in_flow_and_leg() -> None:
     qs = _questions("07.4")
     assert {q.direction for q in qs} == {"request", "reply"}
     assert {q.proto for q in qs} == {"icmp", "udp", "tcp"}
-    assert {SOLVE["07.4"](q) for q in qs} == {8472}  # only VXLAN, on Cilium's default port
+    ports = [SOLVE["07.4"](q) for q in qs]
+    assert ports.count(8472) >= len(ports) / 3  # mostly Cilium's default
+    assert len(set(ports)) >= 3  # and some clusters with their own tunnelPort
 
 
 def test_overhead_variants_ask_for_frames_and_packets_of_every_protocol() -> None:

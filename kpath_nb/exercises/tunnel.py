@@ -24,7 +24,7 @@ import re
 from ipaddress import IPv4Address
 
 from ..bpf import ipcache_lookup
-from ..cluster import Cluster, K8sNode
+from ..cluster import TUNNEL_PROTOCOLS, Cluster, K8sNode
 from ..errors import KpathError
 from ..packet import UDP, VXLAN, Ethernet, IPv4
 from ..trace import Hop
@@ -247,10 +247,17 @@ def check_udp_port(cl: Cluster, answer: object) -> Feedback:
     ('correct', 'incorrect')
     """
     expected = cl.config.tunnel_port
-    praise = (f"UDP {expected}: the port Linux used for VXLAN before IANA assigned one, and "
-              f"Cilium's default for {cl.config.tunnel_protocol}.")
+    default = TUNNEL_PROTOCOLS[cl.config.tunnel_protocol]
+    if expected == default:
+        praise = (f"UDP {expected}: the port Linux used for VXLAN before IANA assigned one, "
+                  f"and Cilium's default for {cl.config.tunnel_protocol}.")
+    else:
+        praise = (f"UDP {expected}: this cluster's Cilium was installed with tunnelPort "
+                  f"{expected} (tunnel-port in the agent's configuration) instead of the "
+                  f"default {default}, and both ends of every tunnel use it.")
     hint = ("Read the UDP header of an encap hop (hop.packet[kp.UDP].dport), or the cluster's "
-            "settings. Careful: Cilium's default is not the port IANA assigned to VXLAN.")
+            "settings (cl.config). Careful: Cilium's default is not the port IANA assigned "
+            "to VXLAN, and a cluster may set its own.")
     return judge_read("tunnel UDP port", answer, _number(answer), expected, praise, hint,
                       form="a whole number")
 
