@@ -54,7 +54,7 @@ def test_no_environment_tampering(path):
 
 def test_series_is_in_reading_order():
     names = [p.stem for p in NOTEBOOKS]
-    assert names[:8] == ["00-start-here", "01-ip-addresses-and-subnets",
+    assert names[:9] == ["00-start-here", "01-ip-addresses-and-subnets",
                          "02-mac-switches-and-arp", "03-routing-between-subnets",
                          "04-kubernetes-nodes-and-pods", "05-cni-and-ipam",
-                         "06-ebpf-maps-same-node", "07-across-nodes-vxlan"]
+                         "06-ebpf-maps-same-node", "07-across-nodes-vxlan", "08-capstone"]

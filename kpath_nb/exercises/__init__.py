@@ -21,7 +21,7 @@ __all__ = ["Feedback", "FEEDBACK_MIME", "unanswered", "judge"]
 FEEDBACK_MIME = "application/vnd.kpath.feedback+json"
 """The output type that carries a check's result to the grader, beside its text and HTML."""
 
-_CHAPTERS = ("subnets", "switching", "routing", "pods", "ipam", "maps", "tunnel")
+_CHAPTERS = ("subnets", "switching", "routing", "pods", "ipam", "maps", "tunnel", "capstone")
 
 
 def __getattr__(name: str) -> ModuleType:
