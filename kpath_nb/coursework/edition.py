@@ -40,7 +40,7 @@ SOLUTION = "solution"
 ANSWER = "answer"
 """The tag of the cell where a student writes an answer (student edition)."""
 
-_ASSIGNED = re.compile(r"^(answer_\d+)\s*=", re.MULTILINE)
+_ASSIGNED = re.compile(r"^[ \t]*(answer_\d+)\s*=(?!=)", re.MULTILINE)
 
 
 class EditionError(CourseError):
@@ -52,12 +52,15 @@ def _tags(cell: NotebookNode) -> list[str]:
 
 
 def answer_names(source: str) -> list[str]:
-    """The ``answer_N`` names a cell assigns at the start of a line, in order, each once.
+    """The ``answer_N`` names a cell assigns (at the start of a line, indented or not), in order,
+    each once.
 
     Examples
     --------
     >>> answer_names("import ipaddress\\nanswer_2 = 1\\nanswer_3 = answer_2 + 1\\nanswer_2 = 5")
     ['answer_2', 'answer_3']
+    >>> answer_names("if x:\\n    answer_4 = 1\\nelse:\\n    answer_4 = 2\\nanswer_4 == 2")
+    ['answer_4']
     """
     return list(dict.fromkeys(_ASSIGNED.findall(source)))
 
