@@ -36,21 +36,23 @@ __version__ = "0.1.0"
 # Views are loaded on first use, so importing the model never imports matplotlib or ipywidgets.
 _LAZY = {
     "draw_topology": "views.plot",
-    "draw_trace": "views.plot",
-    "draw_bits": "views.plot",
-    "draw_prefix_match": "views.plot",
+    "draw_trace": "views.traceplot",
+    "draw_bits": "views.bits",
+    "draw_prefix_match": "views.bits",
     "explore": "views.widgets",
     "Explorer": "views.widgets",
     "show_hop": "views.render",
     "draw_cluster": "views.clusterplot",
-    "draw_cluster_trace": "views.clusterplot",
-    "draw_headers": "views.clusterplot",
-    "draw_ipam": "views.clusterplot",
+    "draw_cluster_trace": "views.clustertrace",
+    "draw_headers": "views.headers",
+    "draw_ipam": "views.ipamplot",
     "explore_ipam": "views.ipamwidget",
     "IpamExplorer": "views.ipamwidget",
 }
 
-_MODULES = {"plot": "views.plot", "clusterplot": "views.clusterplot", "render": "views.render",
+_MODULES = {"plot": "views.plot", "traceplot": "views.traceplot", "bits": "views.bits",
+            "clusterplot": "views.clusterplot", "clustertrace": "views.clustertrace",
+            "headers": "views.headers", "ipamplot": "views.ipamplot", "render": "views.render",
             "widgets": "views.widgets", "ipamwidget": "views.ipamwidget", "views": "views",
             "exercises": "exercises", "coursework": "coursework", "wire": "wire"}
 

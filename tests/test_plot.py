@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import kpath_nb as kp
-from kpath_nb.views import plot
+from kpath_nb.views import netlayout
 
 
 def _texts(ax):
@@ -65,7 +65,7 @@ def test_topology_labels_seed_neighbourhoods_and_shapes(seed):
     assert "10.0.100.0/24" in texts           # the gatekeepers' point-to-point road
     assert any("10.0.100.101" in t for t in texts)
     # Blue on the left, green on the right, the gatekeepers in between.
-    layout = plot._layout(seed)
+    layout = netlayout._layout(seed)
     xs = {n: layout.pos[n][0] for n in seed.nodes}
     assert xs["fountain-blue"] < xs["gatekeeper-11"] < xs["gatekeeper-21"] < xs["fountain-green"]
     markers = {c.get_gid().split(":")[0]: c.get_paths()[0] for c in ax.collections}
@@ -74,7 +74,8 @@ def test_topology_labels_seed_neighbourhoods_and_shapes(seed):
 
 
 def test_layout_is_deterministic(seed):
-    assert plot._layout(seed).pos == plot._layout(kp.load_topology("seed-neighborhoods")).pos
+    again = kp.load_topology("seed-neighborhoods")
+    assert netlayout._layout(seed).pos == netlayout._layout(again).pos
 
 
 def test_draw_into_given_axes_returns_it(seed):
@@ -203,10 +204,10 @@ def test_legend_lists_only_what_is_drawn(seed):
 
 
 def test_trace_in_one_neighbourhood_zooms_to_it(seed):
-    layout = plot._layout(seed)
-    view = plot._trace_extent(seed, layout, kp.trace(seed, "house-14", "house-15"))
+    layout = netlayout._layout(seed)
+    view = netlayout._trace_extent(seed, layout, kp.trace(seed, "house-14", "house-15"))
     assert view[2] < layout.pos["fountain-green"][0]           # the green half is left out
-    whole = plot._trace_extent(seed, layout, kp.trace(seed, "house-14", "house-24"))
+    whole = netlayout._trace_extent(seed, layout, kp.trace(seed, "house-14", "house-24"))
     assert whole == layout.extent
 
 
@@ -222,7 +223,7 @@ def test_hop_numbers_do_not_cover_each_other(seed):
 def test_figures_fit_a_notebook_page_and_are_not_flat(name):
     ax = kp.draw_topology(kp.load_topology(name))
     width, height = ax.figure.get_size_inches()
-    assert width <= plot._MAX_WIDTH + 1e-9 and width / height < 3.0
+    assert width <= netlayout._MAX_WIDTH + 1e-9 and width / height < 3.0
     sizes = [t.get_fontsize() for t in ax.texts if t.get_visible()]
     assert min(sizes) >= 8
     matplotlib.pyplot.close(ax.figure)

@@ -114,3 +114,42 @@ def test_a_same_node_trace_shows_one_building():
     h_same = Image.open(io.BytesIO(bytes(same.image.value))).size[1]
     h_across = Image.open(io.BytesIO(bytes(across.image.value))).size[1]
     assert h_same < h_across
+
+
+def _png(ex, hop):
+    ex.hop.value = hop
+    return bytes(ex.image.value)
+
+
+@pytest.mark.parametrize("name, src, dst, other", [
+    ("seed-neighborhoods", "house-14", "house-24", "house-15"),
+    ("seed-cilium-buildings", "apartment-12", "apartment-22", "apartment-14")])
+def test_coming_back_to_a_choice_draws_what_a_new_explorer_draws(name, src, dst, other):
+    ex = kp.explore(kp.load_topology(name), src, dst)
+    first = _png(ex, 9)
+    ex.dst.value = other                  # another view of the network, then back
+    ex.dst.value = dst
+    again = _png(ex, 9)
+    assert again == first == _png(kp.explore(kp.load_topology(name), src, dst), 9)
+
+
+def test_a_change_to_the_network_is_drawn_at_the_next_choice():
+    net = kp.load_topology("seed-neighborhoods")
+    ex = kp.explore(net, "house-14", "house-24")
+    before = _png(ex, 0)
+    net.set_interface_state("house-12", "eth0", False)    # not on the way: same trace
+    ex.dst.value = "house-22"
+    ex.dst.value = "house-24"
+    assert _png(ex, 0) != before
+    assert _png(ex, 0) == _png(kp.explore(net, "house-14", "house-24"), 0)
+
+
+def test_a_new_pod_is_drawn_at_the_next_choice():
+    cl = kp.load_topology("seed-cilium-buildings")
+    ex = kp.explore(cl, "apartment-12", "apartment-22")
+    before = _png(ex, 3)
+    cl.add_pod("apartment-16", "building-blue")
+    ex.dst.value = "apartment-14"
+    ex.dst.value = "apartment-22"
+    assert _png(ex, 3) != before
+    assert _png(ex, 3) == _png(kp.explore(cl, "apartment-12", "apartment-22"), 3)

@@ -1,6 +1,6 @@
 """The IPAM explorer: create and delete pods, and watch addresses, routes and BPF maps change.
 
-Built on ipywidgets and :func:`kpath_nb.views.clusterplot.draw_ipam`. The picture is
+Built on ipywidgets and :func:`kpath_nb.views.ipamplot.draw_ipam`. The picture is
 a PNG drawn on a :class:`matplotlib.figure.Figure` (never pyplot), and every
 handler runs at once when a value is set or ``button.click()`` is called, so
 the widget works, and is tested, without a browser.
@@ -26,13 +26,12 @@ import io
 from html import escape
 
 import ipywidgets as widgets
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import render
 from ..cluster import Cluster
-from .clusterplot import _axes, _ipam_extent, draw_ipam
+from .ipamplot import draw_ipam, ipam_axes
 from ..errors import KpathError
 from ..generate import APPS
 
@@ -62,7 +61,7 @@ class IpamExplorer(widgets.VBox):
         A pod of the chosen node, to delete.
     delete : ipywidgets.Button
     image : ipywidgets.Image
-        PNG of :func:`kpath_nb.views.clusterplot.draw_ipam` for the whole cluster.
+        PNG of :func:`kpath_nb.views.ipamplot.draw_ipam` for the whole cluster.
     message : ipywidgets.HTML
         What the last action did, or why it could not be done.
     panel : ipywidgets.HTML
@@ -175,7 +174,7 @@ class IpamExplorer(widgets.VBox):
     def _png(self) -> bytes:
         figure = Figure()
         FigureCanvasAgg(figure)
-        draw_ipam(self.cluster, ax=_ipam_axes(figure, self.cluster), highlight=self._changed)
+        draw_ipam(self.cluster, ax=ipam_axes(self.cluster, figure), highlight=self._changed)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=_DPI, pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
@@ -208,11 +207,6 @@ class IpamExplorer(widgets.VBox):
 def _apps(cl: Cluster) -> list[str]:
     seen = [pod.labels["app"] for pod in cl.pods.values() if "app" in pod.labels]
     return list(dict.fromkeys([*seen, *APPS]))
-
-
-def _ipam_axes(figure: Figure, cl: Cluster) -> Axes:
-    """A new Axes for :func:`draw_ipam` on ``figure``, sized as draw_ipam sizes its own."""
-    return _axes(None, _ipam_extent(cl), top=0.55, bottom=0.75, figure=figure)[0]
 
 
 def _section(title: str, before: str, after: str) -> str:

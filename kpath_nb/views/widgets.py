@@ -1,10 +1,11 @@
 """The explorer: pick a source and a destination, then step through the packet's hops.
 
-Built on ipywidgets, :mod:`kpath_nb.views.plot` and :mod:`kpath_nb.views.render`. The
+Built on ipywidgets, :mod:`.traceplot`, :mod:`.clustertrace` and :mod:`.render`. The
 picture is a PNG drawn on a :class:`matplotlib.figure.Figure` (never pyplot), so
 it looks the same in JupyterLab, Notebook 7, VS Code and Binder, and a test can
 drive the widget without a browser: setting ``.value`` on a control runs its
-observers at once.
+observers at once. The network is drawn once for each view of it the explorer
+shows (:class:`~.frames.Frames`); a step of the slider draws only the trace.
 
 Examples
 --------
@@ -20,14 +21,13 @@ True
 
 from __future__ import annotations
 
-import io
 from html import escape
 
 import ipywidgets as widgets
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from . import clusterplot, plot, render
+from . import clusterplot, clustertrace, plot, render, traceplot
+from .frames import Frames
 from ..cluster import Cluster
 from ..errors import KpathError
 from ..topology import Topology
@@ -38,6 +38,7 @@ __all__ = ["explore", "Explorer"]
 
 _DPI = 100          # the picture is shown at this size: one figure inch, 100 pixels
 _WINDOW = 8         # hop table rows shown around the current hop
+_PICTURES = 4       # pictures kept, for choices the learner comes back to
 
 
 class Explorer(widgets.VBox):
@@ -51,7 +52,8 @@ class Explorer(widgets.VBox):
         The hop shown; linked in the browser with ``play``.
     play : ipywidgets.Play
     image : ipywidgets.Image
-        PNG of :func:`kpath_nb.views.plot.draw_trace` up to the current hop.
+        PNG of :func:`~.traceplot.draw_trace` (or :func:`~.clustertrace.draw_cluster_trace`)
+        up to the current hop.
     packet_view, table_view, hop_table : ipywidgets.HTML
         The packet's headers (what changed since the same packet's previous hop
         emphasised), the tables the hop consulted (matching row marked ▶), and the
@@ -75,6 +77,7 @@ class Explorer(widgets.VBox):
         self.net = net
         self.trace: Trace | None = None
         self._busy = False
+        self._pictures: list[tuple] = []      # (view and network facts, Frames, draw)
         # An endpoint given as an address (e.g. one nobody holds) joins the choices.
         self.src = widgets.Dropdown(options=_with(names, src), value=src, description="from")
         self.dst = widgets.Dropdown(options=_with(names, dst), value=dst, description="to")
@@ -118,6 +121,7 @@ class Explorer(widgets.VBox):
                 self.trace = trace(self.net, self.src.value, self.dst.value, self.proto.value)
             except KpathError as exc:
                 problem = str(exc)
+        self._new_picture()
         last = len(self.trace.hops) - 1 if self.trace is not None else 0
         self._busy = True
         try:
@@ -157,22 +161,38 @@ class Explorer(widgets.VBox):
         self.hop_table.value = render.page(
             render.trace_html(self.trace, current=i, window=_WINDOW))
 
-    def _png(self, upto: int | None) -> bytes:
-        figure = Figure()
-        FigureCanvasAgg(figure)
-        if isinstance(self.net, Cluster):
-            ax = clusterplot.cluster_axes(self.net, figure, trace=self.trace)
+    def _new_picture(self) -> None:
+        """The picture for the current trace (or for the network alone, when there is
+        none): one drawn before if it shows the same view of the same network, else a new
+        figure with the network drawn. Each hop then draws only the trace over it."""
+        cluster = isinstance(self.net, Cluster)
+        trace_view = clustertrace if cluster else traceplot
+        key = (trace_view.view(self.net, self.trace) if self.trace is not None else None,
+               (clusterplot if cluster else plot)._facts(self.net))
+        kept = next((p for p in self._pictures if p[0] == key), None)
+        if kept is None:
+            figure = Figure(dpi=_DPI)
+            axes = clusterplot.cluster_axes if cluster else plot.network_axes
+            ax = axes(self.net, figure, trace=self.trace)
+            if self.trace is None:
+                plot.draw_topology(self.net, ax=ax)
+                draw = _nothing
+            else:
+                draw = trace_view.backdrop(self.net, self.trace, ax)
+            kept = (key, Frames(ax), draw)
         else:
-            ax = plot.network_axes(self.net, figure, trace=self.trace)
-        if self.trace is None:
-            plot.draw_topology(self.net, ax=ax)
-        else:
-            plot.draw_trace(self.net, self.trace, ax=ax, upto=upto)
+            self._pictures.remove(kept)
+        self._pictures = [kept, *self._pictures[:_PICTURES - 1]]
+        _, self._frames, self._draw_hops = kept
         # Shown at the size it was drawn, so labels keep their point sizes.
-        self.image.layout.width = f"{round(figure.get_figwidth() * _DPI)}px"
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=_DPI, pil_kwargs={"compress_level": 1})
-        return buffer.getvalue()
+        self.image.layout.width = f"{round(self._frames.ax.figure.get_figwidth() * _DPI)}px"
+
+    def _png(self, upto: int | None) -> bytes:
+        return self._frames.png(lambda: self._draw_hops(self.trace, upto))
+
+
+def _nothing(tr: Trace | None, upto: int | None) -> None:
+    """What a picture without a trace draws for a hop."""
 
 
 def _with(names: list[str], extra: str) -> list[str]:
