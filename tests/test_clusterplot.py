@@ -295,3 +295,16 @@ def test_ipam_rows_have_offsets_and_highlight(seed):
     gids = _gids(kp.draw_ipam(seed, highlight=[ip]))
     assert {"offset:building-blue:0", "offset:building-blue:16", "offset:building-blue:240",
             f"highlight:{ip}"} <= gids
+
+
+def test_a_trace_inside_one_building_does_not_spill_past_the_picture():
+    """Cropped to the building a trace stays in, the other buildings' labels are cut at the
+    edge instead of widening the saved picture."""
+    cl = kp.load_topology("seed-cilium-buildings")
+    ax = kp.draw_cluster_trace(cl, kp.trace(cl, "apartment-12", "apartment-14"))
+    x0, x1 = sorted(ax.get_xlim())
+    outside = [t for t in ax.texts if not x0 <= t.get_position()[0] <= x1]
+    assert outside and all(t.get_clip_on() for t in outside)
+    fig = ax.figure
+    tight = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert tight.width <= fig.get_figwidth() + 0.01

@@ -118,8 +118,12 @@ def backdrop(cl: Cluster, tr: Trace, ax: Axes) -> Callable[[Trace, int | None], 
     True
     """
     layout = _layout(cl, tr)
-    ax, fs = _axes(ax, _trace_extent(cl, layout, tr))
+    extent = _trace_extent(cl, layout, tr)
+    ax, fs = _axes(ax, extent)
     _draw(cl, ax, layout, fs, faded=True)
+    if extent != layout.extent:  # cropped: the buildings left out must not spill past the edge
+        for text in ax.texts:
+            text.set_clip_on(True)
     return _Hops(cl, ax, layout, fs).draw
 
 
