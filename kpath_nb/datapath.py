@@ -40,8 +40,8 @@ from .errors import KpathError, UnknownEndpointError
 from .identity import RESERVED
 from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
 from .trace import Hop, Learned, Lookup, Trace
-from .tracer import (_answer, _arp_lookup, _first_packet, _Journey, _Outcome, _pending,
-                     _route_lookup, _what)
+from .tracer import (_answer, _arp_lookup, _first_packet, _Journey, _Outcome, _route_lookup,
+                     _what)
 
 __all__ = ["trace_cluster", "hubble_lines", "DROP_STALE", "DROP_REASONS"]
 
@@ -112,13 +112,13 @@ class _Datapath:
     def hop(self, node: str, action: str, in_iface: str | None, out_iface: str | None,
             packet: Packet, note: str, lookups: tuple[Lookup, ...] = (),
             learned: tuple[Learned, ...] = (), observation: str | None = None) -> Hop:
-        return self.journey.record(_pending(node, action, in_iface, out_iface, packet, lookups,
-                                            note, learned, (), observation))
+        return self.journey.record(node, action, in_iface, out_iface, packet, lookups, note,
+                                   learned, (), observation)
 
     def drop(self, node: str, in_iface: str | None, packet: Packet, reason: str, cause: str,
              lookups: tuple[Lookup, ...] = (), observation: str | None = None) -> _Outcome:
-        self.journey.record(_pending(node, "drop", in_iface, None, packet, lookups, reason,
-                                     (), (), observation))
+        self.journey.record(node, "drop", in_iface, None, packet, lookups, reason, (), (),
+                            observation)
         return _Outcome(False, node, packet, reason, cause)
 
     def commit(self) -> None:
@@ -174,7 +174,7 @@ class _Datapath:
 
     def from_node(self, node: K8sNode, packet: Packet, pick_source: bool) -> _Outcome:
         ip = packet[IPv4]
-        if node.owns(ip.dst):
+        if self.journey.owns(node, ip.dst):
             return self.deliver(node, "lo", packet, f"{ip.dst} is {node.name}'s own address, "
                                                      f"so the packet loops back through lo")
         table = node.routing_table()
@@ -341,22 +341,28 @@ class _Datapath:
         """Look the flow up in the node's CT map as ``ct_lookup4`` does: first the tuple as it
         is, in this direction; then reversed, in the other direction (a reply). A miss
         creates an entry."""
-        entry = _ct_entry(frame, direction, self.clock, source_identity)
-        known = {e.key: e for e in self.cl.conntrack.get(node.name, [])}
-        known.update({e.key: e for (n, _), e in self.created.items() if n == node.name})
+        # A tuple and a direction make the key, so one entry at most matches: this trace's
+        # own (it replaces the node's entry with the same key), else the node's.
+        table = self.cl.conntrack.get(node.name, [])
         other = "IN" if direction == "OUT" else "OUT"
         for tup, way, what in ((_tuple(frame), direction, "a tracked connection"),
                                (_tuple(frame, reverse=True), other,
                                 "a reply of a tracked connection")):
-            found = next((e for e in known.values()
-                          if e.tuple == tup and e.direction == way), None)
+            found = next((e for (n, _), e in self.created.items()
+                          if n == node.name and e.tuple == tup and e.direction == way), None)
+            if found is None:
+                found = next((e for e in reversed(table)
+                              if e.tuple == tup and e.direction == way), None)
             if found is not None:
-                self.created[(node.name, found.key)] = replace(
+                key = found.key
+                self.created[(node.name, key)] = replace(
                     found, packets=found.packets + 1, bytes=found.bytes + frame.size)
-                return Lookup(found.map_name, found.key, f"hit: {what}", True), ()
-        self.created[(node.name, entry.key)] = entry
-        return (Lookup(entry.map_name, entry.key, "miss: a new connection, entry created", False),
-                (Learned(node.name, entry.map_name, entry.key, entry.value),))
+                return Lookup(found.map_name, key, f"hit: {what}", True), ()
+        entry = _ct_entry(frame, direction, self.clock, source_identity)
+        key = entry.key
+        self.created[(node.name, key)] = entry
+        return (Lookup(entry.map_name, key, "miss: a new connection, entry created", False),
+                (Learned(node.name, entry.map_name, key, entry.value),))
 
     def identity_of(self, node: K8sNode, ip: IPv4Address) -> int:
         return ipcache_lookup(self.cl, node.name, ip).identity
@@ -431,47 +437,52 @@ HUBBLE_EPOCH = datetime(2026, 1, 5, 9, 30, 0)
 def hubble_lines(cl: Cluster, tr: Trace) -> list[str]:
     """The trace as ``hubble observe`` prints it: one line per observation point or drop."""
     lines = []
+    known: dict[tuple[str, IPv4Address], tuple[str, str]] = {}  # a flow meets few (node, ip)
     for hop in tr.hops:
-        addresses = [h for h in hop.packet if isinstance(h, IPv4)]
-        if hop.observation is None or not addresses:
+        if hop.observation is None:
             continue  # Hubble sees Cilium's hooks, not the switches of the node network
-        ip = addresses[-1]
+        inner = _innermost(hop.packet)
+        if inner is None:
+            continue
+        ip = inner.headers[0]
         node = cl.nodes.get(hop.node) or cl.nodes[cl.pods[hop.node].node]
         a, b = (ip.src, ip.dst) if hop.direction == "request" else (ip.dst, ip.src)
         arrow = "<>" if hop.action == "drop" else ("->" if hop.direction == "request" else "<-")
         kind = (f"{DROP_REASONS[tr.cause]} DROPPED" if hop.action == "drop" else
                 f"{hop.observation} FORWARDED")
         when = HUBBLE_EPOCH + timedelta(milliseconds=hop.index)
-        stamp = f"{when:%b} {when.day:2d} {when:%H:%M:%S}.{when.microsecond // 1000:03d}"
-        lines.append(f"{stamp}: {_who(cl, node, a, hop.packet, a == ip.src)} {arrow} "
-                     f"{_who(cl, node, b, hop.packet, b == ip.src)} {kind} "
-                     f"({_flow_summary(hop.packet)})")
+        stamp = f"{when.ctime()[4:19]}.{when.microsecond // 1000:03d}"  # Jan  5 09:30:00.003
+        l4 = inner.get(TCP) or inner.get(UDP)
+        ends = []
+        for address in (a, b):
+            who = known.get((node.name, address))
+            if who is None:
+                who = known[(node.name, address)] = _who(cl, node, address)
+            name, label = who
+            port = "" if l4 is None else f":{l4.sport if address == ip.src else l4.dport}"
+            ends.append(f"{name}{port} ({label})")
+        lines.append(f"{stamp}: {ends[0]} {arrow} {ends[1]} {kind} ({_flow_summary(inner)})")
     return lines
 
 
-def _innermost(packet: Packet) -> Packet:
-    """The headers from the innermost IPv4 on: what Hubble reports for a tunnelled packet."""
-    last = max(i for i, h in enumerate(packet.headers) if isinstance(h, IPv4))
-    return packet.decapsulate(last)
+def _innermost(packet: Packet) -> Packet | None:
+    """The headers from the innermost IPv4 on: what Hubble reports for a tunnelled packet;
+    None for a packet without IPv4 (an ARP frame)."""
+    last = max((i for i, h in enumerate(packet.headers) if isinstance(h, IPv4)), default=None)
+    return None if last is None else packet.decapsulate(last)
 
 
-def _who(cl: Cluster, node: K8sNode, ip: IPv4Address, packet: Packet, is_source: bool) -> str:
+def _who(cl: Cluster, node: K8sNode, ip: IPv4Address) -> tuple[str, str]:
+    """How Hubble on ``node`` names ``ip``: the pod (or the address), and its identity."""
     owner = cl.owner_of(ip)
-    packet = _innermost(packet)
-    l4 = packet.get(TCP) or packet.get(UDP)
-    port = ""
-    if l4 is not None:
-        port = f":{l4.sport if is_source else l4.dport}"
     identity = ipcache_lookup(cl, node.name, ip).identity
     label = f"ID:{identity}" if identity >= 256 else next(
         name for name, number in RESERVED.items() if number == identity)
-    name = owner.qualified_name if isinstance(owner, Pod) else str(ip)
-    return f"{name}{port} ({label})"
+    return (owner.qualified_name if isinstance(owner, Pod) else str(ip)), label
 
 
-def _flow_summary(packet: Packet) -> str:
-    packet = _innermost(packet)
-    l4 = packet.get(TCP) or packet.get(UDP) or packet.get(ICMP)
+def _flow_summary(inner: Packet) -> str:
+    l4 = inner.get(TCP) or inner.get(UDP) or inner.get(ICMP)
     if isinstance(l4, ICMP):
         return "ICMPv4 EchoRequest" if l4.type == ICMP.ECHO_REQUEST else "ICMPv4 EchoReply"
     if isinstance(l4, UDP):

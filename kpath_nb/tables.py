@@ -299,6 +299,23 @@ class PrefixCheck:
 
 
 @dataclass
+class _Derived:
+    """What a :class:`RouteTable` works out from its routes, kept while they stay the same.
+
+    ``levels`` is longest-prefix match without a scan: for each prefix length present
+    (longest first), its netmask and the routes by network address, lowest metric first.
+    """
+
+    routes: list[Route] | None = None
+    """A copy of the routes the rest was worked out from (None: not yet)."""
+    levels: list[tuple[int, dict[int, list[Route]]]] | None = None
+    ordered: list[Route] | None = None
+    """The routes in ``ip route`` order."""
+    rows: list[tuple[str, ...]] | None = None
+    """Those routes as rows of text."""
+
+
+@dataclass
 class RouteTable:
     """A routing table with longest-prefix match (``ip route``).
 
@@ -322,12 +339,7 @@ class RouteTable:
 
     columns = ("destination", "via", "dev", "metric", "proto")
 
-    # Longest-prefix match without a scan: for each prefix length present (longest
-    # first), its netmask and the routes by network address, lowest metric first. Built
-    # on the first lookup and kept while ``routes`` holds the same routes in the same order.
-    # [the routes indexed, [(netmask, {network: [routes]})]]; copies share it until one
-    # of them changes its routes and builds its own.
-    _index = None
+    _derived = None  # a _Derived, built on first use; copies share it
 
     def add(self, route: Route) -> None:
         """Append a route."""
@@ -374,13 +386,19 @@ class RouteTable:
 
     def sorted_routes(self) -> list[Route]:
         """The routes in the order ``ip route`` prints them: default first, then by prefix."""
-        return sorted(self.routes, key=lambda r: (not r.is_default, int(r.network.network_address),
-                                                  r.network.prefixlen, r.metric))
+        derived = self._current()
+        if derived.ordered is None:
+            derived.ordered = sorted(derived.routes, key=lambda r: (
+                not r.is_default, int(r.network.network_address), r.network.prefixlen, r.metric))
+        return list(derived.ordered)
 
     def rows(self) -> list[tuple[str, ...]]:
         """The routes as rows of text, in ``ip route`` order."""
-        return [("default" if r.is_default else str(r.network), str(r.via or ""),
-                 r.dev or "", str(r.metric), r.proto) for r in self.sorted_routes()]
+        derived = self._current()
+        if derived.rows is None:
+            derived.rows = [("default" if r.is_default else str(r.network), str(r.via or ""),
+                             r.dev or "", str(r.metric), r.proto) for r in self.sorted_routes()]
+        return list(derived.rows)
 
     def show(self) -> str:
         """The table as ``ip route`` prints it."""
@@ -389,26 +407,33 @@ class RouteTable:
     def copy(self) -> "RouteTable":
         """An independent copy."""
         twin = RouteTable(list(self.routes))
-        if self._index is None:
-            self._index = [None, None]  # whichever of the two looks up first fills it in
-        twin._index = self._index
+        if self._derived is None:
+            self._derived = _Derived()  # whichever of the two needs it first fills it in
+        twin._derived = self._derived
         return twin
 
+    def _current(self) -> _Derived:
+        """What is derived from the routes as they are now (a table that changed its routes
+        gets its own, and the copies it shared with keep theirs)."""
+        derived = self._derived
+        if derived is None or derived.routes != self.routes:  # compared without a copy
+            if derived is None or derived.routes is not None:
+                derived = self._derived = _Derived()
+            derived.routes = list(self.routes)
+        return derived
+
     def _levels(self) -> list[tuple[int, dict[int, list[Route]]]]:
-        routes = tuple(self.routes)
-        if self._index is None or self._index[0] != routes:
+        derived = self._current()
+        if derived.levels is None:
             by_length: dict[int, dict[int, list[Route]]] = {}
-            for route in sorted(routes, key=lambda r: r.metric):  # stable: ties keep table order
+            # sorted() is stable: routes with the same metric keep their table order
+            for route in sorted(derived.routes, key=lambda r: r.metric):
                 network = route.network
                 by_length.setdefault(network.prefixlen, {}).setdefault(
                     int(network.network_address), []).append(route)
-            levels = [((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF, by_length[length])
-                      for length in sorted(by_length, reverse=True)]
-            if self._index is not None and self._index[0] is None:
-                self._index[:] = [routes, levels]
-            else:
-                self._index = [routes, levels]
-        return self._index[1]
+            derived.levels = [((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF, by_length[length])
+                              for length in sorted(by_length, reverse=True)]
+        return derived.levels
 
     def __len__(self) -> int:
         return len(self.routes)

@@ -28,12 +28,13 @@ from .addr import MacAddress, mac_from_name, parse_address, parse_interface, par
 from .errors import AddressError, TopologyError, UnknownEndpointError
 from .tables import ArpTable, ForwardingTable, Route, RouteTable
 
-__all__ = ["Interface", "Node", "Host", "Router", "Switch", "Link", "Topology"]
+__all__ = ["Interface", "Node", "Host", "Router", "Switch", "Link", "Cables", "Topology"]
 
 _IFACE_STATE = attrgetter("name", "ip", "up")
+_UP = attrgetter("up")
 
 
-@dataclass
+@dataclass(slots=True)
 class Interface:
     """A door: a named network interface with its MAC and, on hosts and routers, an address.
 
@@ -93,7 +94,7 @@ class Host(Node):
 
     kind = "host"
     forwards = False
-    _table = None  # (the interfaces and routes it was built from, the RouteTable)
+    _table = None  # (the interfaces and static routes it was built from, the RouteTable)
 
     def addresses(self) -> list[IPv4Interface]:
         """Every address configured on this node."""
@@ -128,13 +129,15 @@ class Host(Node):
         >>> len(host.routing_table())
         0
         """
-        state = (tuple(self.interfaces), tuple(map(_IFACE_STATE, self.interfaces.values())),
-                 tuple(self.static_routes))
-        if self._table is None or self._table[0] != state:
+        interfaces = (tuple(self.interfaces), tuple(map(_IFACE_STATE, self.interfaces.values())))
+        built = self._table
+        # The static routes compare as lists, with no copy per call (a Kubernetes node has
+        # a route per node).
+        if built is None or built[0] != interfaces or built[1] != self.static_routes:
             up = {n for n, i in self.interfaces.items() if i.up}
-            self._table = (state, RouteTable(self.connected_routes()
-                                             + [r for r in self.static_routes if r.dev in up]))
-        return self._table[1].copy()
+            built = self._table = (interfaces, list(self.static_routes), RouteTable(
+                self.connected_routes() + [r for r in self.static_routes if r.dev in up]))
+        return built[2].copy()
 
     def primary_ip(self) -> IPv4Address | None:
         """The address of the first interface that has one."""
@@ -186,6 +189,63 @@ class Link:
         return f"{self.a[0]}:{self.a[1]} <-> {self.b[0]}:{self.b[1]}"
 
 
+@dataclass(frozen=True, eq=False)
+class Cables:
+    """The cables of one switch: its linked ports in port order, each with the door at the
+    far end. What a flood reaches, indexed so that a switch with a thousand ports need not
+    be walked port by port to find one door; :meth:`Topology.cables` builds it.
+
+    The wiring is fixed once built (a new link gets a new ``Cables``); whether each door is
+    up is read from the interfaces when asked (:meth:`dead`).
+
+    Examples
+    --------
+    >>> net = Topology()
+    >>> net.add_switch("sw1")
+    >>> net.add_switch("sw2")
+    >>> net.add_host("h1", ip="10.0.0.1/24")
+    >>> net.add_link("h1:eth0", "sw1:eth1")
+    >>> net.add_link("sw1:eth2", "sw2:eth1")
+    >>> cables = net.cables("sw1")
+    >>> cables.ports, cables.ends
+    (('eth1', 'eth2'), (('h1', 'eth0'), ('sw2', 'eth1')))
+    >>> cables.position["eth2"], cables.to_node["h1"], cables.to_switches
+    (1, (0,), (1,))
+    >>> net.set_interface_state("h1", "eth0", False)
+    >>> cables.dead()
+    {0}
+    """
+
+    switch: str
+    ports: tuple[str, ...]
+    """The linked ports, in the order the switch lists them."""
+    ends: tuple[tuple[str, str], ...]
+    """The ``(node, iface)`` at the far end of each port's cable."""
+    doors: tuple[Interface, ...]
+    """The interfaces at both ends of each cable: port ``i`` is ``doors[2 * i]``, its far
+    end ``doors[2 * i + 1]``."""
+    position: Mapping[str, int]
+    """Where each port is in :attr:`ports`."""
+    to_node: Mapping[str, tuple[int, ...]]
+    """The positions of the cables that lead to each far node."""
+    to_switches: tuple[int, ...]
+    """The positions of the cables that lead to another switch."""
+
+    def dead(self) -> set[int]:
+        """The positions of the cables with a door down at either end (a frame sent out of
+        them goes nowhere)."""
+        if all(map(_UP, self.doors)):  # the usual case, without a step per door in Python
+            return set()
+        return {i // 2 for i, door in enumerate(self.doors) if not door.up}
+
+    def ports_except(self, skip: set[int]) -> tuple[str, ...]:
+        """:attr:`ports` without the ones at the positions in ``skip``, in port order."""
+        if len(skip) == 1:
+            (k,) = skip
+            return self.ports[:k] + self.ports[k + 1:]
+        return tuple(port for i, port in enumerate(self.ports) if i not in skip)
+
+
 InterfaceSpec = str | Mapping[str, object] | None
 
 
@@ -225,6 +285,7 @@ class Topology:
         self._peers: dict[tuple[str, str], tuple[str, str]] = {}
         self._ips: dict[IPv4Address, tuple[str, str]] = {}
         self._macs: dict[MacAddress, tuple[str, str]] = {}
+        self._cables: dict[str, Cables] = {}  # built on demand; a new link clears them
 
     # -- building -----------------------------------------------------------------
 
@@ -332,6 +393,7 @@ class Topology:
         self.links.append(Link(ends[0], ends[1]))
         self._peers[ends[0]] = ends[1]
         self._peers[ends[1]] = ends[0]
+        self._cables.clear()
 
     def add_interface(self, node: str, name: str, ip: str | None = None, *,
                       mac: str | None = None) -> Interface:
@@ -424,6 +486,37 @@ class Topology:
     def peer(self, node: str, iface: str) -> tuple[str, str] | None:
         """The ``(node, iface)`` at the other end of the cable, or None if unplugged."""
         return self._peers.get((node, iface))
+
+    def cables(self, switch: str) -> Cables:
+        """The cables of ``switch``, with the far end of each, indexed (built once per
+        wiring, so a flood over a thousand ports does not look each one up again).
+
+        Examples
+        --------
+        >>> net = Topology()
+        >>> net.add_switch("sw1")
+        >>> net.add_host("h1", ip="10.0.0.1/24")
+        >>> net.add_link("h1:eth0", "sw1:eth1")
+        >>> net.cables("sw1").ends
+        (('h1', 'eth0'),)
+        """
+        cables = self._cables.get(switch)
+        if cables is None:
+            cables = self._cables[switch] = self._build_cables(switch)
+        return cables
+
+    def mac_owner(self, mac: MacAddress) -> tuple[str, str] | None:
+        """The ``(node, iface)`` whose door has MAC ``mac``, or None.
+
+        Examples
+        --------
+        >>> net = Topology()
+        >>> net.add_host("h1", interfaces={"eth0": {"ip": "10.0.0.1/24",
+        ...                                         "mac": "02:00:00:00:00:01"}})
+        >>> net.mac_owner(MacAddress.parse("02:00:00:00:00:01"))
+        ('h1', 'eth0')
+        """
+        return self._macs.get(mac)
 
     def owner(self, ip: str | IPv4Address) -> tuple[str, str] | None:
         """The ``(node, iface)`` that holds address ``ip``, or None.
@@ -678,6 +771,27 @@ class Topology:
             raise TopologyError(f"link end {text!r} names unknown node {node!r}; known nodes "
                                 f"are {', '.join(self.nodes)}", field="links")
         return node, iface
+
+    def _build_cables(self, name: str) -> Cables:
+        switch = self.node(name)
+        if not isinstance(switch, Switch):
+            raise TopologyError(f"{name} is a {switch.kind}, not a switch; only switches "
+                                f"flood frames out of their ports", node=name)
+        ports, ends, doors = [], [], []
+        to_node: dict[str, list[int]] = {}
+        for port, door in switch.interfaces.items():
+            far = self._peers.get((name, port))
+            if far is None:
+                continue
+            to_node.setdefault(far[0], []).append(len(ports))
+            ports.append(port)
+            ends.append(far)
+            doors += (door, self.nodes[far[0]].interfaces[far[1]])
+        return Cables(name, tuple(ports), tuple(ends), tuple(doors),
+                      {port: i for i, port in enumerate(ports)},
+                      {node: tuple(at) for node, at in to_node.items()},
+                      tuple(i for i, far in enumerate(ends)
+                            if isinstance(self.nodes[far[0]], Switch)))
 
     def _switches_reachable(self, start: str) -> set[str]:
         seen = {start}

@@ -19,9 +19,8 @@ ARP and forwarding tables as they were: what each hop learned is part of the tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address
-from typing import Callable
 
 from .addr import BROADCAST_MAC, MacAddress, parse_address
 from .errors import KpathError
@@ -43,6 +42,10 @@ MAX_HOPS = 4096
 SNAPSHOT_LIMIT = 64
 """Tables up to this many rows are kept whole in a hop's :class:`Lookup`; of bigger ones
 (a Cilium node's routing table holds a route per node) only the rows that cover the key."""
+
+Taker = tuple[str, str | None]
+"""The door that takes a frame off the wire: ``(node, iface)``, or ``(node, None)`` for
+whichever door of that node the frame reaches first (an ARP request asks a node, not a door)."""
 
 
 def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, dport: int | None = None,
@@ -177,15 +180,6 @@ class _Outcome:
     cause: str | None = None
 
 
-def _pending(node: str, action: str, in_iface: str | None, out_iface: str | None,
-             packet: Packet, lookups: tuple[Lookup, ...] = (), note: str = "",
-             learned: tuple[Learned, ...] = (), flooded: tuple[str, ...] = (),
-             observation: str | None = None) -> Hop:
-    """A hop being put together; :meth:`_Journey.record` gives it its index and leg."""
-    return Hop(-1, node, action, in_iface, out_iface, packet, lookups, note, "request",
-               learned, flooded, observation)
-
-
 @dataclass
 class _Journey:
     net: Topology
@@ -200,15 +194,26 @@ class _Journey:
     def arp(self, node: Host) -> ArpTable:
         if self.learn:
             return node.arp
-        return self._arp.setdefault(node.name, node.arp.copy())
+        table = self._arp.get(node.name)  # copied once per trace, on first use
+        if table is None:
+            table = self._arp[node.name] = node.arp.copy()
+        return table
 
     def fdb(self, switch: Switch) -> ForwardingTable:
         if self.learn:
             return switch.fdb
-        return self._fdb.setdefault(switch.name, switch.fdb.copy())
+        table = self._fdb.get(switch.name)
+        if table is None:
+            table = self._fdb[switch.name] = switch.fdb.copy()
+        return table
 
-    def record(self, pending: Hop) -> Hop:
-        hop = replace(pending, index=len(self.hops), direction=self.direction)
+    def record(self, node: str, action: str, in_iface: str | None, out_iface: str | None,
+               packet: Packet, lookups: tuple[Lookup, ...] = (), note: str = "",
+               learned: tuple[Learned, ...] = (), flooded: tuple[str, ...] = (),
+               observation: str | None = None) -> Hop:
+        """Add the journey's next hop, on the leg it is on."""
+        hop = Hop(len(self.hops), node, action, in_iface, out_iface, packet, lookups, note,
+                  self.direction, learned, flooded, observation)
         self.hops.append(hop)
         return hop
 
@@ -220,7 +225,7 @@ class _Journey:
 
     def drop(self, node: str, in_iface: str | None, packet: Packet, cause: str, reason: str,
              lookups: tuple[Lookup, ...] = ()) -> _Outcome:
-        self.record(_pending(node, "drop", in_iface, None, packet, lookups, reason))
+        self.record(node, "drop", in_iface, None, packet, lookups, reason)
         return _Outcome(False, node, packet, reason, cause)
 
     # -- layer 3 ------------------------------------------------------------------
@@ -231,9 +236,9 @@ class _Journey:
         ``observation`` marks the hop that puts it on the first wire (Hubble's view)."""
         ip = packet[IPv4]
         if self.owns(node, ip.dst) or ip.dst.is_loopback:
-            self.record(_pending(node.name, "deliver", "lo", None, packet, (),
-                                 f"{ip.dst} is {node.name}'s own address: the packet never "
-                                 f"leaves, it loops back through lo"))
+            self.record(node.name, "deliver", "lo", None, packet, (),
+                        f"{ip.dst} is {node.name}'s own address: the packet never leaves, it "
+                        f"loops back through lo")
             return _Outcome(True, node.name, packet)
         start_ttl = ip.ttl
         in_iface: str | None = None
@@ -273,11 +278,10 @@ class _Journey:
             lookups.append(_arp_lookup(arp, next_hop))
             frame = packet.encapsulate(Ethernet(out.mac, entry.mac))
             action = "send" if in_iface is None else "route"
-            self.record(_pending(node.name, action, in_iface, out.name, frame, tuple(lookups),
-                                 _send_note(node, route, ip.dst, next_hop, action), learned,
-                                 observation=observation if action == "send" else None))
-            arrived = self.carry(node.name, out.name, frame,
-                                 lambda n, i: self.net.nodes[n].interfaces[i].mac == entry.mac)
+            self.record(node.name, action, in_iface, out.name, frame, tuple(lookups),
+                        _send_note(node, route, ip.dst, next_hop, action), learned,
+                        observation=observation if action == "send" else None)
+            arrived = self.carry(node.name, out.name, frame, self.net.mac_owner(entry.mac))
             if arrived is None:
                 return self.drop(node.name, None, frame, "unplugged",
                                  f"the frame for {entry.mac} found no door with that MAC on the "
@@ -287,16 +291,16 @@ class _Journey:
             packet = frame.decapsulate(1)
             if self.owns(node, ip.dst):
                 crossed = start_ttl - ip.ttl
-                self.record(_pending(
+                self.record(
                     node.name, "deliver", in_iface, None, packet, (),
                     f"{ip.dst} is {node.name}'s own address: delivered with TTL {ip.ttl} "
-                    f"({crossed} router{'' if crossed == 1 else 's'} crossed)"))
+                    f"({crossed} router{'' if crossed == 1 else 's'} crossed)")
                 return _Outcome(True, node.name, packet)
             if not node.forwards:
                 return self.drop(node.name, in_iface, packet, "not-forwarding",
                                  f"{node.name} is not {ip.dst} and, being a host, does not "
                                  f"forward packets for others (ip_forward is 0)")
-            if node.owns(ip.src):
+            if self.owns(node, ip.src):
                 return self.drop(node.name, in_iface, packet, "martian-source",
                                  f"martian source: the packet came back to {node.name} with "
                                  f"{node.name}'s own address {ip.src} as its source, and Linux "
@@ -321,17 +325,17 @@ class _Journey:
         # Linux (arp_announce=0) names the held packet's source if it is local, else an
         # address of the outgoing interface.
         source = held[IPv4].src
-        request = ARP.request(out.mac, source if node.owns(source) else _address_of(node, out.name),
-                              target)
+        if not self.owns(node, source):
+            source = _address_of(node, out.name)
+        request = ARP.request(out.mac, source, target)
         frame = Packet((Ethernet(out.mac, BROADCAST_MAC, ETHERTYPE_ARP), request))
-        self.record(_pending(
+        self.record(
             node.name, "arp", in_iface, out.name, frame, lookups,
             f"{node.name} must send to {target} on {out.name} but has no MAC for it in its ARP "
-            f"table, so it holds the {held[IPv4].dst} packet and broadcasts who-has {target}"))
+            f"table, so it holds the {held[IPv4].dst} packet and broadcasts who-has {target}")
         holder = self.net.owner(target)  # the one node that answers, whichever door hears it
-        answerer = self.carry(node.name, out.name, frame,
-                              lambda n, i: holder is not None and n == holder[0]
-                              and isinstance(self.net.nodes[n], Host))
+        answers = holder is not None and isinstance(self.net.nodes[holder[0]], Host)
+        answerer = self.carry(node.name, out.name, frame, (holder[0], None) if answers else None)
         if answerer is None:
             return None
         peer: Host = self.net.nodes[answerer[0]]  # type: ignore[assignment]
@@ -339,14 +343,13 @@ class _Journey:
         self.arp(peer).learn(request.sender_ip, request.sender_mac, peer_iface.name, "STALE")
         reply = Packet((Ethernet(peer_iface.mac, request.sender_mac, ETHERTYPE_ARP),
                         request.answer(peer_iface.mac)))
-        self.record(_pending(
+        self.record(
             peer.name, "arp", peer_iface.name, peer_iface.name, reply, (),
             f"{target} is {peer.name}'s address, so it answers with its MAC {peer_iface.mac}, "
             f"and notes the asker's MAC on the way",
             (Learned(peer.name, "arp", str(request.sender_ip),
-                     f"{request.sender_mac} dev {peer_iface.name} STALE"),)))
-        back = self.carry(peer.name, peer_iface.name, reply,
-                          lambda n, i: (n, i) == (node.name, out.name))
+                     f"{request.sender_mac} dev {peer_iface.name} STALE"),))
+        back = self.carry(peer.name, peer_iface.name, reply, (node.name, out.name))
         if back is None:
             return None
         self.arp(node).learn(target, peer_iface.mac, out.name)
@@ -355,27 +358,24 @@ class _Journey:
     # -- layer 2 ------------------------------------------------------------------
 
     def carry(self, node: str, iface: str, frame: Packet,
-              accepts: Callable[[str, str], bool]) -> tuple[str, str] | None:
-        """Put ``frame`` on the wire at ``node:iface``; the door that takes it, or None."""
+              taker: Taker | None) -> tuple[str, str] | None:
+        """Put ``frame`` on the wire at ``node:iface``; the door that takes it (``taker``, if
+        the frame reaches it; None for a frame nobody takes), or None."""
         if not self.net.nodes[node].interfaces[iface].up:
             return None
         far = self.net.peer(node, iface)
         if far is None:
             return None
-        receiver, pending = self._reach(far, frame, accepts, set())
-        if receiver is not None or pending:
-            for hop in pending:
-                self.record(hop)
-        return receiver
+        return self._reach(far, frame, taker, set())
 
-    def _reach(self, end: tuple[str, str], frame: Packet, accepts: Callable[[str, str], bool],
-               visited: set[str]) -> tuple[tuple[str, str] | None, list[Hop]]:
-        """Where a frame arriving at ``end`` ends up, and the switch hops on the way."""
+    def _reach(self, end: tuple[str, str], frame: Packet, taker: Taker | None,
+               visited: set[str]) -> tuple[str, str] | None:
+        """Where a frame arriving at ``end`` ends up; the switches on the way record hops."""
         node = self.net.nodes[end[0]]
         if not node.interfaces[end[1]].up:
-            return None, []
+            return None
         if not isinstance(node, Switch):
-            return (end if accepts(*end) else None), []
+            return end if _takes(taker, end) else None
         visited.add(node.name)
         eth = frame[Ethernet]
         fdb = self.fdb(node)
@@ -384,43 +384,53 @@ class _Journey:
             fdb.learn(eth.src, end[1])
             learned = (Learned(node.name, "fdb", str(eth.src), end[1]),)
         port = None if eth.dst == BROADCAST_MAC else fdb.port_for(eth.dst)
-        rows = _rows(fdb, fdb.entries.get(eth.dst), (str(eth.dst), port))
+        key = str(eth.dst)
+        rows = _rows(fdb, fdb.entries.get(eth.dst), (key, port))
         if port is not None:
-            matched = next(i for i, row in enumerate(rows) if row[0] == str(eth.dst))
-            lookup = Lookup("fdb", str(eth.dst), port, True, ForwardingTable.columns, rows, matched)
-            hop = _pending(node.name, "switch", end[1], port, frame, (lookup,),
-                           f"{node.name} has seen {eth.dst} on {port}, so it sends the frame "
-                           f"out of that port only", learned)
+            matched = next(i for i, row in enumerate(rows) if row[0] == key)
+            lookup = Lookup("fdb", key, port, True, ForwardingTable.columns, rows, matched)
+            self.record(node.name, "switch", end[1], port, frame, (lookup,),
+                        f"{node.name} has seen {key} on {port}, so it sends the frame out "
+                        f"of that port only", learned)
             far = self.net.peer(node.name, port)
             if port == end[1] or far is None or not node.interfaces[port].up:
-                return None, [hop]
-            receiver, after = self._reach(far, frame, accepts, visited)
-            return receiver, [hop] + after
-        # The far ends of the ports with a live cable (a broadcast asks every node).
-        links = [(p, far) for p, i in node.interfaces.items()
-                 if p != end[1] and i.up and (far := self.net.peer(node.name, p)) is not None
-                 and self.net.nodes[far[0]].interfaces[far[1]].up]
-        ports = tuple(p for p, _ in links)
+                return None
+            return self._reach(far, frame, taker, visited)
+        # Out of every other port with a live cable (a broadcast asks every node).
+        cables = self.net.cables(node.name)
+        skip = cables.dead()
+        skip.add(cables.position[end[1]])
+        ports = cables.ports_except(skip)
         why = ("is the broadcast address" if eth.dst == BROADCAST_MAC
                else "has never been seen as a source here")
         result = "flood (broadcast)" if eth.dst == BROADCAST_MAC else "miss: flood"
-        lookup = Lookup("fdb", str(eth.dst), result, False, ForwardingTable.columns, rows, None)
-        hop = _pending(node.name, "flood", end[1], None, frame, (lookup,),
-                       f"{eth.dst} {why}, so {node.name} sends a copy out of every other port "
-                       f"({', '.join(ports) or 'none'}); the doors it is not meant for ignore it",
-                       learned, ports)
-        found: tuple[str, str] | None = None
-        all_hops: list[Hop] = []
-        for p, far in links:
-            if far[0] in visited:
+        lookup = Lookup("fdb", key, result, False, ForwardingTable.columns, rows, None)
+        self.record(node.name, "flood", end[1], None, frame, (lookup,),
+                    f"{key} {why}, so {node.name} sends a copy out of every other port "
+                    f"({', '.join(ports) or 'none'}); the doors it is not meant for ignore it",
+                    learned, ports)
+        # The copies that reach other switches go on, in port order; of the doors that take
+        # the frame, the one on the first port wins.
+        found: tuple[int, tuple[str, str]] | None = None
+        for at in cables.to_switches:
+            far = cables.ends[at]
+            if at in skip or far[0] in visited:
                 continue
-            if isinstance(self.net.nodes[far[0]], Switch):
-                receiver, after = self._reach(far, frame, accepts, visited)
-                all_hops += after
-            else:  # a host or router door, up (it has carrier): it takes the frame or not
-                receiver = far if accepts(*far) else None
-            found = found or receiver
-        return found, [hop] + all_hops
+            receiver = self._reach(far, frame, taker, visited)
+            if found is None and receiver is not None:
+                found = at, receiver
+        # A host or router door with a live cable takes the frame or not: ask only the taker's.
+        if taker is not None and not isinstance(self.net.nodes[taker[0]], Switch):
+            door = next((at for at in cables.to_node.get(taker[0], ())
+                         if at not in skip and _takes(taker, cables.ends[at])), None)
+            if door is not None and (found is None or door < found[0]):
+                found = door, cables.ends[door]
+        return found[1] if found else None
+
+
+def _takes(taker: Taker | None, end: tuple[str, str]) -> bool:
+    """True when the door ``end`` is the one ``taker`` names (or a door of its node)."""
+    return taker is not None and end[0] == taker[0] and taker[1] in (None, end[1])
 
 
 def _route_lookup(table: RouteTable, destination: IPv4Address, route: Route | None) -> Lookup:
@@ -444,12 +454,13 @@ def _rows(table: ArpTable | ForwardingTable, entry: object,
 
 def _arp_lookup(arp: ArpTable, ip: IPv4Address) -> Lookup:
     entry = arp.get(ip)
-    rows = _rows(arp, entry, (str(ip), str(entry.mac), entry.dev, entry.state) if entry else ())
+    key = str(ip)
     if entry is None:
-        return Lookup("arp", str(ip), "miss", False, ArpTable.columns, rows, None)
-    matched = next(i for i, row in enumerate(rows) if row[0] == str(ip))
-    return Lookup("arp", str(ip), f"{entry.mac} dev {entry.dev}", True, ArpTable.columns, rows,
-                  matched)
+        return Lookup("arp", key, "miss", False, ArpTable.columns, _rows(arp, None, ()), None)
+    mac = str(entry.mac)
+    rows = _rows(arp, entry, (key, mac, entry.dev, entry.state))
+    matched = next(i for i, row in enumerate(rows) if row[0] == key)
+    return Lookup("arp", key, f"{mac} dev {entry.dev}", True, ArpTable.columns, rows, matched)
 
 
 def _send_note(node: Host, route: Route, dst: IPv4Address, next_hop: IPv4Address,

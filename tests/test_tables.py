@@ -210,6 +210,22 @@ def test_route_table_copy_is_independent(table):
     assert table.lookup("172.16.0.1").is_default
 
 
+def test_what_a_table_works_out_follows_its_routes_and_its_copies_keep_theirs(table):
+    before = table.rows()
+    copy = table.copy()
+    assert copy.rows() == before and copy.sorted_routes() == table.sorted_routes()
+    copy.add(Route.parse("172.16.0.0/12 via 10.0.10.9"))
+    assert copy.rows()[-1] == ("172.16.0.0/12", "10.0.10.9", "", "0", "boot")
+    assert table.rows() == before and table.lookup("172.16.0.1").is_default
+    assert str(copy.lookup("172.16.0.1").network) == "172.16.0.0/12"
+    table.rows().clear()                     # the caller's own list
+    table.sorted_routes().clear()
+    assert table.rows() == before and len(table.sorted_routes()) == len(before)
+    table.routes.clear()                     # changed in place: seen at once
+    assert table.rows() == [] and table.sorted_routes() == [] and table.lookup("10.0.10.1") is None
+    assert len(copy.rows()) == len(before) + 1
+
+
 # -- ArpTable ---------------------------------------------------------------------------
 
 MAC_A = MacAddress.parse("02:00:00:00:00:0a")

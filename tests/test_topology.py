@@ -95,6 +95,61 @@ def test_peer_owner_segment():
     assert net.segment_switch("r1", "eth1") is None
 
 
+def test_mac_owner_names_the_door_with_that_mac():
+    net = build_lan()
+    assert net.mac_owner(kp.MacAddress.parse("02:00:00:00:00:02")) == ("h2", "eth0")
+    assert net.mac_owner(net.nodes["sw1"].interfaces["eth3"].mac) == ("sw1", "eth3")
+    assert net.mac_owner(kp.MacAddress.parse("02:00:00:00:00:99")) is None
+
+
+def test_cables_list_the_linked_ports_in_order_with_their_far_ends():
+    net = build_lan()
+    net.add_switch("sw2", ["spare"])
+    net.add_link("sw2:eth1", "sw1:eth4")
+    cables = net.cables("sw1")
+    assert cables.ports == ("eth1", "eth2", "eth3", "eth4")
+    assert cables.ends == (("h1", "eth0"), ("h2", "eth0"), ("r1", "eth0"), ("sw2", "eth1"))
+    assert cables.position == {"eth1": 0, "eth2": 1, "eth3": 2, "eth4": 3}
+    assert cables.to_node == {"h1": (0,), "h2": (1,), "r1": (2,), "sw2": (3,)}
+    assert cables.to_switches == (3,)
+    assert net.cables("sw2").ports == ("eth1",)              # an unlinked port has no cable
+    assert cables.ports_except({1}) == ("eth1", "eth3", "eth4")
+    assert cables.ports_except({0, 3}) == ("eth2", "eth3")
+    assert cables.dead() == set()
+
+
+def test_cables_see_doors_go_down_however_it_is_done():
+    net = build_lan()
+    cables = net.cables("sw1")
+    net.set_interface_state("h2", "eth0", False)              # the far end
+    assert cables.dead() == {1}
+    net.nodes["sw1"].interfaces["eth3"].up = False             # the port itself, directly
+    assert net.cables("sw1").dead() == {1, 2}
+    net.set_interface_state("h2", "eth0", True)
+    net.nodes["sw1"].interfaces["eth3"].up = True
+    assert net.cables("sw1").dead() == set()
+
+
+def test_a_new_link_gives_new_cables():
+    net = build_lan()
+    assert net.cables("sw1").ports == ("eth1", "eth2", "eth3")
+    net.add_host("h3", ip="10.0.0.3/24")
+    net.add_link("h3:eth0", "sw1:eth7")
+    assert net.cables("sw1").ports == ("eth1", "eth2", "eth3", "eth7")
+    assert net.cables("sw1").to_node["h3"] == (3,)
+    twin = net.copy()
+    twin.set_interface_state("h3", "eth0", False)
+    assert twin.cables("sw1").dead() == {3} and net.cables("sw1").dead() == set()
+
+
+def test_only_a_switch_has_cables():
+    net = build_lan()
+    with pytest.raises(TopologyError, match="h1 is a host, not a switch"):
+        net.cables("h1")
+    with pytest.raises(UnknownEndpointError, match="unknown node 'nope'"):
+        net.cables("nope")
+
+
 def test_segment_reaches_through_chained_switches():
     net = Topology()
     net.add_switch("a", subnet="10.0.0.0/24")

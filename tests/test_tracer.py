@@ -147,6 +147,43 @@ def test_flood_learns_on_every_switch_of_the_segment():
     assert net.nodes["b"].fdb.port_for(mac(net, "h2")) == "eth2"
 
 
+@pytest.mark.parametrize("first, door", [("direct", "eth1"), ("through-sw2", "eth0")])
+def test_of_two_doors_the_flood_reaches_the_one_on_the_first_port_answers(first, door):
+    """h2 has a door on sw1 and one behind sw2: the flood's copies reach both, and the door
+    whose copy left sw1 first (in port order) takes the request, directly or through sw2."""
+    net = Topology()
+    net.add_switch("sw1")
+    net.add_switch("sw2")
+    net.add_host("h1", ip="10.0.0.1/24")
+    net.add_host("h2", interfaces={"eth0": "10.0.0.2/24", "eth1": "10.0.1.2/24"})
+    net.add_link("h1:eth0", "sw1:eth1")
+    net.add_link("h2:eth0", "sw2:eth1")
+    ends = {"direct": "h2:eth1", "through-sw2": "sw2:eth2"}
+    for port, which in enumerate(sorted(ends, key=lambda w: w != first), start=2):
+        net.add_link(ends[which], f"sw1:eth{port}")
+    tr = kp.trace(net, "h1", "10.0.0.2", reply=False)
+    flood = tr.hops[1]
+    assert (flood.node, flood.action, flood.flooded) == ("sw1", "flood", ("eth2", "eth3"))
+    assert [h.node for h in tr.hops if h.action == "flood"] == ["sw1", "sw2"]
+    answer = next(h for h in tr.hops if h.node == "h2" and h.action == "arp")
+    assert answer.in_iface == door
+    assert tr.delivered and tr.hops[-1].in_iface == door
+
+
+def test_a_door_taken_down_or_a_cable_added_is_seen_by_the_next_flood(seed):
+    def flooded():
+        return next(h for h in kp.trace(seed, "house-14", "house-15").hops
+                    if h.action == "flood").flooded
+
+    assert flooded() == ("eth1", "eth2", "eth5")
+    seed.nodes["fountain-blue"].interfaces["eth2"].up = False   # directly, not through a method
+    assert flooded() == ("eth1", "eth5")
+    seed.nodes["fountain-blue"].interfaces["eth2"].up = True
+    seed.add_host("house-19", ip="10.0.10.19/24", gateway="10.0.10.1")
+    seed.add_link("house-19:eth0", "fountain-blue:eth9")
+    assert flooded() == ("eth1", "eth2", "eth5", "eth9")
+
+
 def test_trace_learned_is_exactly_what_the_network_learned():
     net = Topology()
     for name in ("a", "b", "c"):
