@@ -43,12 +43,15 @@ from .trace import Hop, Learned, Lookup, Trace
 from .tracer import (_answer, _arp_lookup, _first_packet, _Journey, _Outcome, _route_lookup,
                      _what)
 
-__all__ = ["trace_cluster", "hubble_lines", "DROP_STALE", "DROP_REASONS"]
+__all__ = ["trace_cluster", "hubble_lines", "DROP_STALE", "DROP_TTL", "DROP_REASONS"]
 
 DROP_STALE = "Stale or unroutable IP"
 """Cilium's text for drop reason 151, as ``hubble observe`` and metrics print it."""
 
-DROP_REASONS = {"stale-or-unroutable-ip": DROP_STALE}
+DROP_TTL = "TTL exceeded"
+"""Cilium's text for drop reason 196: a packet whose TTL would reach 0 on delivery."""
+
+DROP_REASONS = {"stale-or-unroutable-ip": DROP_STALE, "ttl-exceeded": DROP_TTL}
 """Cilium's drop texts for the causes the datapath can end in."""
 
 VXLAN_SPORT_RANGE = (32768, 60999)
@@ -259,6 +262,12 @@ class _Datapath:
                               "allow: no network policy selects this pod", True),)
         verdict = (f"{pod.name}'s ingress policy allows it" if len(checks) > 1 else
                    "a reply of a tracked connection needs no second policy check")
+        if ip.ttl <= 1:  # ipv4_l3() lowers the TTL before the redirect, and refuses 0
+            return self.drop(node.name, device, frame,
+                             f"{DROP_TTL}: the packet for {pod.name} arrived with TTL "
+                             f"{ip.ttl}, and Cilium lowers the TTL by one as it delivers into "
+                             f"a pod, as a router would, so it is dropped",
+                             "ttl-exceeded", checks, "to-endpoint")
         lxc_mac = node.interfaces[pod.lxc].mac
         delivered = frame.decapsulate(1).replace(IPv4, ttl=ip.ttl - 1).encapsulate(
             Ethernet(lxc_mac, pod.mac))

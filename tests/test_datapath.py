@@ -416,3 +416,15 @@ def test_hubble_on_a_network_without_cilium_is_an_error():
 def test_hubble_skips_underlay_hops(cl):
     tr = kp.trace(cl, "apartment-12", "apartment-22", reply=False)
     assert len(tr.hubble()) == len(observations(tr.hops)) == 4
+
+
+@pytest.mark.parametrize("dst", ["apartment-14", "apartment-22"])
+def test_a_packet_that_arrives_with_ttl_1_is_dropped_on_delivery(dst):
+    """Cilium lowers the TTL as it delivers into a pod and drops what would reach 0
+    (drop reason 196), on the same node and across the tunnel alike."""
+    cl = kp.load_topology("seed-cilium-buildings")
+    tr = kp.trace(cl, "apartment-12", dst, ttl=1)
+    assert (tr.verdict, tr.cause) == ("dropped", "ttl-exceeded")
+    assert tr.hops[-1].observation == "to-endpoint"
+    assert tr.hubble()[-1].endswith("TTL exceeded DROPPED (ICMPv4 EchoRequest)")
+    assert kp.trace(cl, "apartment-12", dst, ttl=2).delivered
