@@ -235,3 +235,40 @@ def test_bits_mark_the_first_difference():
     assert "first bit that differs: bit 20" in _texts(ax)
     ax = kp.draw_bits("10.0.10.14/24", ax=Figure().add_subplot())
     assert not [p for p in ax.patches if p.get_gid() == "first-difference"]
+
+
+def _side_router_networks():
+    from kpath_nb.generate import random_network
+
+    return [net for net in map(random_network, range(60)) if "rs" in net.nodes]
+
+
+def test_side_router_stands_clear_of_the_chain():
+    """A side router and its LAN get their own place: no node is drawn on a cable between
+    two other nodes, where a reader could not tell which cable goes where."""
+    nets = _side_router_networks()
+    assert len(nets) > 10
+    for net in nets:
+        pos = netlayout._layout(net).pos
+        for link in net.links:
+            (ax_, ay), (bx, by) = pos[link.a[0]], pos[link.b[0]]
+            dx, dy = bx - ax_, by - ay
+            for name, (px, py) in pos.items():
+                if name in (link.a[0], link.b[0]):
+                    continue
+                t = max(0.0, min(1.0, ((px - ax_) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+                gap = ((px - ax_ - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5
+                assert gap > 0.8, f"{net.name}: {name} on the cable {link.a[0]}-{link.b[0]}"
+
+
+@pytest.mark.parametrize("number", [5, 6, 7, 9, 11, 15, 40])
+def test_side_router_labels_do_not_cover_each_other(number):
+    from kpath_nb.generate import random_network
+
+    ax = kp.draw_topology(random_network(number), ax=Figure(figsize=(9, 9)).add_subplot())
+    ax.figure.canvas.draw()
+    # Labels along slanted cables have slanted boxes: compare only the upright ones.
+    texts = [t for t in ax.texts if t.get_visible() and t.get_rotation() % 90 == 0]
+    boxes = [t.get_window_extent().shrunk(0.97, 0.9) for t in texts]
+    assert not [(texts[i].get_text(), texts[j].get_text()) for i in range(len(boxes))
+                for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]

@@ -5,8 +5,12 @@ neighbourhood (an Ethernet segment: a switch and the hosts plugged only into it)
 is laid out as one: its hosts on an arc around the switch, on the side away from
 the rest of the network; segments and routers are placed by a layered layout of
 the graph they form, folded into a second row when one would be too wide for a
-notebook page. Sizes are in layout units; a figure made for the picture shows
-``_UNIT_INCH`` inches per unit, which is what the label size estimates assume.
+notebook page. Where the branches leaving a node differ in length (a side router
+with its own LAN hanging off a chain of routers), the longest carries the line on
+and the shorter ones stand off it at right angles, on the free side of the node
+they hang off, so that no branch is drawn across the line's cables. Sizes are in
+layout units; a figure made for the picture shows ``_UNIT_INCH`` inches per unit,
+which is what the label size estimates assume.
 
 Examples
 --------
@@ -59,6 +63,7 @@ class _Segment:
     title: str
     side: str                           # where the hosts sit: left, right, below, above, around
     box: _Box = (0.0, 0.0, 0.0, 0.0)
+    name_above: bool = False            # the switch's name goes above its cable, not below
 
 
 @dataclass
@@ -125,27 +130,20 @@ def _layout(net: Topology) -> _Layout:
     for comp in components:
         switches = [n for n in comp if n in net.switches]
         root = min(switches or comp, key=order.__getitem__)
-        layers: list[list[str]] = []
-        for layer in nx.bfs_layers(graph, root):
-            if layers:
-                prev = {n: i for i, n in enumerate(layers[-1])}
-
-                def barycentre(n: str) -> tuple[float, int]:
-                    parents = [prev[m] for m in graph[n] if m in prev]
-                    return (sum(parents) / len(parents) if parents else 0.0, order[n])
-                layer = sorted(layer, key=barycentre)
-            else:
-                layer = sorted(layer, key=order.__getitem__)
-            layers.append(layer)
+        branches = _side_branches(graph.subgraph(comp), root, order)
+        line = graph.subgraph(n for n in comp if all(n not in b for _, b in branches.values()))
+        layers = _layers(line, root, order)
         depth = {n: i for i, layer in enumerate(layers) for n in layer}
 
         sides: dict[str, str] = {}
         for sw in switches:
-            before = any(depth[m] < depth[sw] for m in graph[sw])
-            after = any(depth[m] > depth[sw] for m in graph[sw])
+            if sw not in depth:
+                continue
+            before = any(depth[m] < depth[sw] for m in line[sw])
+            after = any(depth[m] > depth[sw] for m in line[sw])
             sides[sw] = ("around" if not graph[sw] else "below" if before and after
                          else "left" if after else "right")
-        arcs = {sw: _arc(len(satellites[sw]), sides[sw]) for sw in switches}
+        arcs = {sw: _arc(len(satellites[sw]), sides[sw]) for sw in sides}
 
         def reach(n: str, side: str) -> float:
             """How far labels and hosts stick out of node ``n`` towards ``side``."""
@@ -156,7 +154,8 @@ def _layout(net: Topology) -> _Layout:
             facing = []
             for iface in net.nodes[n].interfaces if n in net.routers else ():
                 far = net.peer(n, iface)
-                step = depth[owner.get(far[0], far[0])] - depth[n] if far else 0
+                far_depth = depth.get(owner.get(far[0], far[0])) if far else None
+                step = far_depth - depth[n] if far_depth is not None else 0
                 if (step < 0) if side == "left" else (step > 0):
                     facing.append(_text_size(_iface_text(net, n, iface), _PT_IFACE)[0])
             return 0.5 + max(facing, default=0.0)
@@ -168,14 +167,16 @@ def _layout(net: Topology) -> _Layout:
             ys = [radius * math.sin(a) for a in angles]
             return max(2.4, max(ys) - min(ys) + 2.0)
 
-        pitch = max(height(n) for n in comp)
+        pitch = max(height(n) for n in line)
         xs = [reach(n, "left") for n in layers[0]]
         layer_x = [max(xs) if xs else 0.0]
         for i in range(1, len(layers)):
             gap = max(reach(n, "right") for n in layers[i - 1]) + max(
                 reach(n, "left") for n in layers[i]) + 0.4
             layer_x.append(layer_x[-1] + max(_LAYER_GAP, gap))
-        fold = _fold(layer_x, reach(layers[-1][0], "right"), pitch)
+        # A fan folded into two rows would lay its rows over each other.
+        fold = (_fold(layer_x, reach(layers[-1][0], "right"), pitch)
+                if all(len(layer) == 1 for layer in layers) else None)
         for i, layer in enumerate(layers):
             x, y = layer_x[i], y_offset
             if fold is not None and i >= fold:
@@ -189,6 +190,24 @@ def _layout(net: Topology) -> _Layout:
                                 if depth[n] >= fold else
                                 "above" if sides[n] == "below" else sides[n])
                     arcs[n] = _arc(len(satellites[n]), sides[n])
+        for first, (stem, nodes) in sorted(branches.items(), key=lambda b: order[b[0]]):
+            # Up off the first row of a folded line (the second runs below it), off the
+            # top of a fan, or when the stem's own hosts hang below it; down otherwise.
+            fan = next(layer for layer in layers if stem in layer)
+            up = sides.get(stem) != "above" and (
+                sides.get(stem) == "below" or (fold is not None and depth[stem] < fold)
+                or (len(fan) > 1 and fan[0] == stem))
+            # It then runs on the way the line runs there: the second row of a fold runs back.
+            ahead = -1 if fold is not None and depth[stem] >= fold else 1
+            steps = _place_branch(net, layout, graph.subgraph(nodes), (first, stem),
+                                  (1 if up else -1, ahead), pitch, order, owner)
+            for i, step in enumerate(steps):
+                for sw in step:
+                    if sw in net.switches:
+                        # Hosts away from the line, or ahead at the end of the branch.
+                        sides[sw] = ("above" if up else "below") if i == 0 or i + 1 < len(
+                            steps) else "right" if ahead > 0 else "left"
+                        arcs[sw] = _arc(len(satellites[sw]), sides[sw])
         for sw in sorted(switches, key=order.__getitem__):
             sx, sy = layout.pos[sw]
             radius, angles = arcs[sw]
@@ -206,9 +225,126 @@ def _layout(net: Topology) -> _Layout:
                                                   for h in satellites[s]]
         y_offset = min(ys) - pitch - 1.5
     for seg in layout.segments.values():
+        seg.name_above = _door_labels_below(net, layout, seg)
         seg.box = _segment_box(net, layout, seg)
     layout.extent = _extent(net, layout)
     return layout
+
+
+def _door_labels_below(net: Topology, layout: _Layout, seg: _Segment) -> bool:
+    """Whether a router level with the switch of ``seg``, on the side the switch's name
+    goes, writes its door label below the cable between them (because its other cables
+    leave upwards) and far enough along to run into that name."""
+    if seg.side not in ("left", "right"):
+        return False
+    x, y = layout.pos[seg.switch]
+    name = 0.3 + _text_size(seg.switch)[0] + 0.2
+    for iface in net.nodes[seg.switch].interfaces:
+        far = net.peer(seg.switch, iface)
+        if far is None or far[0] not in net.routers:
+            continue
+        (fx, fy), (router, door) = layout.pos[far[0]], far
+        if abs(fy - y) > 1e-9 or (fx > x) != (seg.side == "left"):
+            continue
+        own = 0.0 if fx < x else math.pi
+        angles = _link_angles(net, layout, router)
+        others = [a for a in angles if abs(_angle_gap(a, own)) > 1e-6]
+        # Door labels go on the side with more room between the cables; level, above.
+        room = {up: min((abs(_angle_gap(up * math.pi / 2, a)) for a in others), default=math.pi)
+                for up in (1, -1)}
+        reach = _door_label_start(len(angles)) + _text_size(_iface_text(net, router, door),
+                                                            _PT_IFACE)[0]
+        if room[-1] > room[1] and abs(fx - x) - reach < name:
+            return True
+    return False
+
+
+def _door_label_start(cables: int) -> float:
+    """How far from a router its door labels start along a cable, given how many cables
+    leave it: further when more of them share the room around it."""
+    return 0.42 if cables <= 2 else 0.9
+
+
+def _side_branches(graph: nx.Graph, root: str,
+                   order: dict[str, int]) -> dict[str, tuple[str, list[str]]]:
+    """The branches drawn off to the side of the line from ``root``, by their first node:
+    the node each hangs off and its nodes, nearest first.
+
+    Where the branches leaving a node (away from ``root``, each joined to the rest only
+    through that node) differ in length, the longest carries the line on and the shorter
+    ones go to the side; branches of one length fan out side by side as layers."""
+    depth = nx.single_source_shortest_path_length(graph, root)
+    bridges = {frozenset(edge) for edge in nx.bridges(graph)}
+    branches: dict[str, tuple[str, list[str]]] = {}
+    seen, todo = {root}, [root]
+    while todo:
+        node = todo.pop()
+        children = sorted((c for c in graph[node] if depth[c] == depth[node] + 1),
+                          key=order.__getitem__)
+        if len(children) > 1 and all(frozenset((node, c)) in bridges for c in children):
+            rest = graph.subgraph(n for n in graph if n != node)
+            parts = {c: sorted(nx.node_connected_component(rest, c),
+                               key=lambda n: (depth[n], order[n])) for c in children}
+            length = {c: depth[parts[c][-1]] for c in children}
+            if len(set(length.values())) > 1:
+                longest = max(children, key=lambda c: (length[c], -order[c]))
+                branches.update((c, (node, parts[c])) for c in children if c != longest)
+                children = [longest]
+        todo += [c for c in children if c not in seen]
+        seen.update(children)
+    return branches
+
+
+def _layers(graph: nx.Graph, root: str, order: dict[str, int]) -> list[list[str]]:
+    """The nodes of ``graph`` by their distance from ``root``, each layer ordered to keep
+    its nodes level with the ones they hang off in the layer before."""
+    layers: list[list[str]] = []
+    for layer in nx.bfs_layers(graph, root):
+        if layers:
+            prev = {n: i for i, n in enumerate(layers[-1])}
+
+            def barycentre(n: str) -> tuple[float, int]:
+                parents = [prev[m] for m in graph[n] if m in prev]
+                return (sum(parents) / len(parents) if parents else 0.0, order[n])
+            layer = sorted(layer, key=barycentre)
+        else:
+            layer = sorted(layer, key=order.__getitem__)
+        layers.append(layer)
+    return layers
+
+
+def _place_branch(net: Topology, layout: _Layout, branch: nx.Graph, ends: tuple[str, str],
+                  way: tuple[int, int], pitch: float, order: dict[str, int],
+                  owner: dict[str, str]) -> list[list[str]]:
+    """Place a side branch: its first node straight up (``way[0]`` 1) or down (-1) from the
+    node it hangs off (``ends``: first node, that node), the rest on from there to the right
+    (``way[1]`` 1) or left (-1), parallel to the line; each step far enough on for the door
+    labels along its cables. Return the branch's nodes by step, nearest first."""
+
+    def along(n: str, towards: set[str]) -> float:
+        """How far the door labels of ``n`` run along its cables to ``towards``."""
+        widths = [_text_size(_iface_text(net, n, iface), _PT_IFACE)[0]
+                  for iface in net.nodes[n].interfaces if n in net.routers
+                  and (far := net.peer(n, iface)) and owner.get(far[0], far[0]) in towards]
+        return 0.5 + max(widths, default=0.0)
+
+    first, stem = ends
+    out, ahead = way
+    x, y = layout.pos[stem]
+    steps, prev = _layers(branch, first, order), [stem]
+    for i, step in enumerate(steps):
+        gap = max(_LAYER_GAP, max(along(n, set(step)) for n in prev) + max(
+            along(n, set(prev)) for n in step) + 0.4)
+        if i == 0:
+            y += max(gap, pitch) * out
+            for j, n in enumerate(step):
+                layout.pos[n] = (x + (j - (len(step) - 1) / 2) * pitch, y)
+        else:
+            x += gap * ahead
+            for j, n in enumerate(step):
+                layout.pos[n] = (x, y + j * pitch * out)
+        prev = step
+    return steps
 
 
 def _fold(layer_x: list[float], tail: float, pitch: float) -> int | None:
@@ -259,11 +395,12 @@ def _text_box(x: float, y: float, ha: str, va: str, text: str,
 
 def _switch_label_anchor(layout: _Layout, sw: str) -> tuple[float, float, str, str]:
     x, y = layout.pos[sw]
-    side = layout.segments[sw].side
+    side, above = layout.segments[sw].side, layout.segments[sw].name_above
     if side == "left":
-        return x + 0.3, y - 0.4, "left", "top"
+        return (x + 0.3, y + 0.4, "left", "bottom") if above else (x + 0.3, y - 0.4, "left", "top")
     if side == "right":
-        return x - 0.3, y - 0.4, "right", "top"
+        return (x - 0.3, y + 0.4, "right", "bottom") if above else (x - 0.3, y - 0.4, "right",
+                                                                     "top")
     if side == "below":
         return x + 0.4, y + 0.4, "left", "bottom"
     if side == "above":

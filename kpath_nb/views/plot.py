@@ -35,9 +35,9 @@ from ..cluster import Cluster
 from ..topology import Switch, Topology
 from ..trace import Trace
 from .netlayout import (_MAX_WIDTH, _PT_HOST, _PT_IFACE, _PT_REGION, _PT_ROUTER, _UNIT_INCH,
-                        _Box, _Layout, _angle_gap, _host_label_anchor, _host_text, _iface_text,
-                        _layout, _link_angles, _router_label_anchor, _switch_label_anchor,
-                        _text_box, _text_size, _trace_extent)
+                        _Box, _Layout, _angle_gap, _door_label_start, _host_label_anchor,
+                        _host_text, _iface_text, _layout, _link_angles, _router_label_anchor,
+                        _switch_label_anchor, _text_box, _text_size, _trace_extent)
 from .palette import CABLE
 
 __all__ = ["draw_topology", "network_axes"]
@@ -149,7 +149,7 @@ def _draw_network(net: Topology, ax: Axes, layout: _Layout, faded: bool,
                     (abs(_angle_gap(own + sgn * math.pi / 2, a)) for a in others),
                     default=math.pi), _reads_above(own, sgn)))
                 text = _iface_text(net, node, iface)
-                start = 0.42 if len(angles) <= 2 else 0.9
+                start = _door_label_start(len(angles))
                 end = start + _text_size(text, _PT_IFACE)[0]
                 taken[_reads_above(own, side)].append(
                     (start, end) if node == na else (length - end, length - start))
