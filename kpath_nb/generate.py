@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping
 from ipaddress import IPv4Network
 from random import Random
 
@@ -19,13 +20,62 @@ from .cluster import CiliumConfig, Cluster, K8sNode
 from .errors import KpathError
 from .topology import Topology
 
-__all__ = ["generate_cluster", "random_network", "NODE_NETWORK", "APPS"]
+__all__ = ["generate_cluster", "cluster_on_switch", "random_network", "NODE_NETWORK", "APPS"]
 
 NODE_NETWORK = IPv4Network("172.16.0.0/16")
 """The node network of generated clusters: room for 65,534 nodes."""
 
 APPS = ("web", "api", "db", "cache", "queue")
 """Pods get ``app`` labels from this list in turn, so identities repeat across pods."""
+
+
+def cluster_on_switch(name: str, switch: str, subnet: str, interfaces: Mapping[str, str],
+                      config: CiliumConfig, *, description: str = "",
+                      label: str | None = None,
+                      pod_cidrs: Mapping[str, str] | None = None) -> Cluster:
+    """Kubernetes nodes on one switch, each joined by Cilium in order: a cluster without pods.
+
+    Parameters
+    ----------
+    name : str
+        The cluster's (and its node network's) name.
+    switch : str
+        The node network's switch; node ``i`` (from 1) is cabled to its port ``eth<i>``.
+    subnet : str
+        The node network, such as ``"172.18.0.0/16"``.
+    interfaces : mapping of str to str
+        Each node's ``eth0`` address with its prefix length, in join order.
+    config : CiliumConfig
+    description : str
+        What the node network is, in a few words.
+    label : str, optional
+        The switch's label in pictures (its name when not given).
+    pod_cidrs : mapping of str to str, optional
+        Pod CIDRs given to some nodes by hand; the others get the next free block.
+
+    Returns
+    -------
+    Cluster
+        With the agents' routes installed on every node.
+
+    Examples
+    --------
+    >>> cl = cluster_on_switch("kind", "docker-bridge", "172.18.0.0/16",
+    ...                        {"kind-control-plane": "172.18.0.2/16",
+    ...                         "kind-worker": "172.18.0.3/16"}, CiliumConfig())
+    >>> [str(node.pod_cidr) for node in cl.nodes.values()]
+    ['10.0.0.0/24', '10.0.1.0/24']
+    """
+    underlay = Topology(name, description)
+    underlay.add_switch(switch, subnet=subnet, label=label)
+    for port, (node, address) in enumerate(interfaces.items(), start=1):
+        underlay.add_endpoint(K8sNode(node), interfaces={"eth0": address})
+        underlay.add_link(f"{node}:eth0", f"{switch}:eth{port}")
+    cluster = Cluster(underlay, config)
+    for node in interfaces:
+        cluster.join(node, pod_cidr=(pod_cidrs or {}).get(node), refresh=False)
+    cluster.refresh_routes()
+    return cluster
 
 
 def generate_cluster(nodes: int = 3, pods_per_node: int = 10, seed: int | str = 0) -> Cluster:
@@ -56,17 +106,11 @@ def generate_cluster(nodes: int = 3, pods_per_node: int = 10, seed: int | str = 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        underlay = Topology("generated", f"{nodes} nodes x {pods_per_node} pods")
-        underlay.add_switch("node-switch", subnet=str(NODE_NETWORK))
         names = [f"node-{i}" for i in range(1, nodes + 1)]
-        for i, name in enumerate(names, start=1):
-            address = NODE_NETWORK.network_address + i
-            underlay.add_endpoint(K8sNode(name), interfaces={"eth0": f"{address}/16"})
-            underlay.add_link(f"{name}:eth0", f"node-switch:eth{i}")
-        cluster = Cluster(underlay, CiliumConfig(seed=str(seed)))
-        for name in names:
-            cluster.join(name, refresh=False)
-        cluster.refresh_routes()
+        cluster = cluster_on_switch(
+            "generated", "node-switch", str(NODE_NETWORK),
+            {name: f"{NODE_NETWORK.network_address + i}/16" for i, name in enumerate(names, 1)},
+            CiliumConfig(seed=str(seed)), description=f"{nodes} nodes x {pods_per_node} pods")
         for name in names:
             for k in range(1, pods_per_node + 1):
                 cluster.add_pod(f"pod-{name[5:]}-{k}", name, {"app": APPS[k % len(APPS)]})

@@ -26,9 +26,9 @@ from functools import partial
 from ipaddress import IPv4Address, IPv4Network
 from random import Random
 
-from ..cluster import CiliumConfig, Cluster, K8sNode
+from ..cluster import CiliumConfig, Cluster
 from ..exercises import capstone, maps
-from ..topology import Topology
+from ..generate import cluster_on_switch
 from .questions import Variant, exercise
 
 __all__: list[str] = []
@@ -81,18 +81,13 @@ def _cluster(rng: Random, name: str, pods_per_node: list[int], *, mask_size: int
     if network is None or addresses is None:
         network, addresses = _node_network(rng, count)
     names = rng.choice(_NODE_NAMES)[:count]
-    underlay = Topology(name, f"a cluster of {count} nodes on {network}")
-    underlay.add_switch("node-switch", subnet=str(network))
-    for i, (node, address) in enumerate(zip(names, addresses)):
-        prefix = (prefixes or {}).get(i, network.prefixlen)
-        underlay.add_endpoint(K8sNode(node), interfaces={"eth0": f"{address}/{prefix}"})
-        underlay.add_link(f"{node}:eth0", f"node-switch:eth{i + 1}")
     pool = f"10.{rng.randrange(256)}.0.0/16"
-    cl = Cluster(underlay, CiliumConfig(pool=(pool,), mask_size=mask_size,
-                                        seed=str(rng.randrange(10 ** 6))))
-    for node in names:
-        cl.join(node, refresh=False)
-    cl.refresh_routes()
+    config = CiliumConfig(pool=(pool,), mask_size=mask_size, seed=str(rng.randrange(10 ** 6)))
+    cl = cluster_on_switch(
+        name, "node-switch", str(network),
+        {node: f"{address}/{(prefixes or {}).get(i, network.prefixlen)}"
+         for i, (node, address) in enumerate(zip(names, addresses))},
+        config, description=f"a cluster of {count} nodes on {network}")
     apps = rng.sample(_APPS, rng.randint(2, 4))
     namespace = rng.choice(_NAMESPACES)
     for node, pods in zip(names, pods_per_node):

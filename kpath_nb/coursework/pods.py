@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from functools import partial
 from random import Random
 
-from ..cluster import CiliumConfig, Cluster, K8sNode
+from ..cluster import CiliumConfig, Cluster
 from ..errors import KpathError
 from ..exercises import pods
-from ..topology import Topology
+from ..generate import cluster_on_switch
 from .questions import Variant, exercise
 
 __all__ = ["random_cluster"]
@@ -88,19 +88,15 @@ def random_cluster(rng: Random, *, nodes: int = 3, apps: int = 3,
         raise KpathError(f"a kind-shaped cluster needs a control plane and a worker: "
                          f"nodes must be 2 or more, not {nodes}")
     name = rng.choice(_NAMES)
-    underlay = Topology(name, f"a kind-shaped cluster of {nodes} nodes")
-    underlay.add_switch("docker-bridge", subnet="172.18.0.0/16")
     names = [f"{name}-control-plane", f"{name}-worker",
              *(f"{name}-worker{i}" for i in range(2, nodes))]
-    for i, node in enumerate(names, start=1):
-        underlay.add_endpoint(K8sNode(node), interfaces={"eth0": f"172.18.0.{i + 1}/16"})
-        underlay.add_link(f"{node}:eth0", f"docker-bridge:eth{i}")
     config = CiliumConfig(ipam_mode=ipam_mode, pool=tuple(pool), mask_size=mask_size,
                           device_mtu=device_mtu, seed=str(rng.randrange(10 ** 6)))
-    cluster = Cluster(underlay, config, name=name)
-    for place, node in enumerate(names):
-        cluster.join(node, pod_cidr=(pinned or {}).get(place), refresh=False)
-    cluster.refresh_routes()
+    cluster = cluster_on_switch(
+        name, "docker-bridge", "172.18.0.0/16",
+        {node: f"172.18.0.{i + 1}/16" for i, node in enumerate(names, start=1)}, config,
+        description=f"a kind-shaped cluster of {nodes} nodes",
+        pod_cidrs={names[place]: cidr for place, cidr in (pinned or {}).items()})
     cluster.add_pod(f"coredns-{_hash(rng, 10)}-{_hash(rng, 5)}", names[0],
                     {"k8s-app": "kube-dns"}, namespace="kube-system")
     for app in rng.sample(_APPS, apps):

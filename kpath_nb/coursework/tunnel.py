@@ -26,9 +26,9 @@ from functools import partial
 from ipaddress import IPv4Network
 from random import Random
 
-from ..cluster import CiliumConfig, Cluster, K8sNode
+from ..cluster import CiliumConfig, Cluster
 from ..exercises import tunnel
-from ..topology import Topology
+from ..generate import cluster_on_switch
 from ..tracer import trace
 from .maps import flow, pod_pair
 from .questions import Variant, exercise
@@ -46,18 +46,13 @@ def _buildings(rng: Random, *, nodes: tuple[int, int] = (3, 4),
     subnet = IPv4Network(f"192.168.{rng.randrange(256)}.0/24")
     hosts = sorted(rng.sample(range(2, 255), len(colours)))
     names = [f"building-{colour}" for colour in colours]
-    underlay = Topology("buildings", f"{len(names)} buildings on the node network {subnet}")
-    underlay.add_switch("fountain-nodes", subnet=str(subnet), label="node network")
-    for port, (name, host) in enumerate(zip(names, hosts), start=1):
-        underlay.add_endpoint(K8sNode(name),
-                              interfaces={"eth0": f"{subnet.network_address + host}/24"})
-        underlay.add_link(f"{name}:eth0", f"fountain-nodes:eth{port}")
-    cl = Cluster(underlay, CiliumConfig(pool=(f"10.{rng.randrange(256)}.0.0/16",),
-                                        device_mtu=device_mtu, tunnel_port=tunnel_port,
-                                        seed=str(rng.randrange(10 ** 6))))
-    for name in names:
-        cl.join(name, refresh=False)
-    cl.refresh_routes()
+    config = CiliumConfig(pool=(f"10.{rng.randrange(256)}.0.0/16",), device_mtu=device_mtu,
+                          tunnel_port=tunnel_port, seed=str(rng.randrange(10 ** 6)))
+    cl = cluster_on_switch(
+        "buildings", "fountain-nodes", str(subnet),
+        {name: f"{subnet.network_address + host}/24" for name, host in zip(names, hosts)},
+        config, description=f"{len(names)} buildings on the node network {subnet}",
+        label="node network")
     for floor, name in enumerate(names, start=1):
         for door in sorted(rng.sample(range(2, 10), rng.randint(2, 3))):
             cl.add_pod(f"apartment-{floor}{door}", name, {"app": rng.choice(_APPS)})
