@@ -23,13 +23,14 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 
 from ..exercises import FEEDBACK_MIME
 from .edition import student_notebook
-from .questions import exercise_keys, question
+from .questions import exercise_keys, title_and_points
 from .student import ID_VARIABLE
 from .submission import notebook_number, prepare, student_id_of, worked_as
 from .variants import SALT_VARIABLE
@@ -87,6 +88,13 @@ class Submission:
                 "note": "; ".join(self.notes)}
 
 
+@lru_cache(maxsize=16)
+def _edition(path: Path, modified: int) -> nbformat.NotebookNode:
+    """The student edition of the instructor notebook at ``path`` as it was at ``modified``
+    (its mtime): built once, not once per submission."""
+    return student_notebook(nbformat.read(path, as_version=4), path.name)
+
+
 def execute_for_grading(nb: nbformat.NotebookNode, student_id: str, salt: str,
                         cell_timeout: int = CELL_TIMEOUT) -> dict:
     """Run ``nb`` in a fresh kernel as ``student_id``; what the grader needs to know.
@@ -100,7 +108,6 @@ def execute_for_grading(nb: nbformat.NotebookNode, student_id: str, salt: str,
     from nbclient.exceptions import DeadKernelError
 
     env = {**os.environ, ID_VARIABLE: student_id, SALT_VARIABLE: salt, "MPLBACKEND": "Agg"}
-    env.pop("KPATH_BROWSER_TESTS", None)
     died = None
     with tempfile.TemporaryDirectory(prefix="kpath-grade-") as workdir:
         client = NotebookClient(nb, timeout=cell_timeout, interrupt_on_timeout=True,
@@ -188,8 +195,8 @@ def grade_notebook(path: Path, folder: Path, instructor: Path, salt: str, *,
         result.status = unreadable
         outcome: dict | str = unreadable
     else:
-        edition = student_notebook(nbformat.read(originals[number], as_version=4))
-        graded, changed = prepare(edition, submitted)
+        graded, changed = prepare(
+            _edition(originals[number], originals[number].stat().st_mtime_ns), submitted)
         others = sorted(worked_as(submitted) - {sid})
         if others:
             result.notes.append(f"its saved outputs show it was worked as {', '.join(others)}, "
@@ -209,14 +216,14 @@ def grade_notebook(path: Path, folder: Path, instructor: Path, salt: str, *,
     first_error = (f"not checked: cell {outcome['errors'][0][0]} raised {outcome['errors'][0][1]}"
                    if outcome["errors"] else "not checked: the check did not run")
     for key in keys:
-        q = question(key, sid, salt=salt)
+        title, points = title_and_points(key)
         got = outcome["feedback"].get(key)
         if got is None:
-            result.rows.append(Row(sid, number, key, q.title, 0, q.points, "not run",
+            result.rows.append(Row(sid, number, key, title, 0, points, "not run",
                                    first_error if submitted is not None else result.status))
         else:
-            result.rows.append(Row(sid, number, key, q.title, min(int(got["score"]), q.points),
-                                   q.points, got["status"], got["message"]))
+            result.rows.append(Row(sid, number, key, title, min(int(got["score"]), points),
+                                   points, got["status"], got["message"]))
     return result
 
 
