@@ -41,8 +41,9 @@ __all__ = [
 ]
 
 OBSERVATION_POINTS = ("from-endpoint", "to-endpoint", "to-overlay", "from-overlay",
-                      "from-host", "to-host", "to-network", "to-stack")
-"""The Hubble observation points a trace through the cluster can show."""
+                      "from-host", "to-network", "to-stack")
+"""The Hubble observation points a trace through the cluster can show (``to-host`` is left
+out: Cilium reports it only with the host firewall, which the model does not have)."""
 
 _MAPS = ("cilium_lxc", "cilium_ipcache_v2", "cilium_ct4_global", "cilium_ct_any4_global")
 
