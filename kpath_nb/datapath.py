@@ -23,6 +23,11 @@ What happens, as in Cilium's tunnel mode (``bpf/bpf_lxc.c``, ``bpf_overlay.c``,
 * A node's own packets follow its routing table: pod CIDRs go
   ``via <router IP> dev cilium_host``, where ``cil_from_host`` (``from-host``)
   takes over and does the same lookups.
+* A packet for the node itself, from a pod or out of the tunnel, has its TTL lowered
+  (``ipv4_l3``) and goes up the node's own stack (``to-stack``; ``to-host`` only
+  appears with the host firewall). An address of the node's pod CIDR that no
+  endpoint holds goes the same way, and the stack's route sends it out through
+  ``cilium_host``, where ``cil_from_host`` drops it ("Stale or unroutable IP").
 """
 
 from __future__ import annotations

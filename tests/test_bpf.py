@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import kpath_nb as kp
-from kpath_nb.bpf import (MAPS, ct_entries, ipcache_entries, ipcache_lookup, lxc_entries,
-                          lxc_lookup)
+from kpath_nb.bpf import (MAPS, cilium_dbg, ct_entries, ipcache_entries, ipcache_lookup,
+                          lxc_entries, lxc_lookup)
 
 MAC = r"[0-9A-F]{2}(?::[0-9A-F]{2}){5}"
 LXC_LINE = re.compile(rf"^(?P<key>\d+\.\d+\.\d+\.\d+:0)\s+id=(?P<id>\d+)\s+sec_id=(?P<sec>\d+)"
@@ -351,3 +351,24 @@ def test_maps_follow_pod_changes(cl):
     green = by_ip(lxc_entries(cl, "building-green"))
     assert "10.0.20.22" not in green
     assert green[str(pod.ip)].endpoint_id == pod.endpoint_id
+
+
+def test_cilium_ipcache_v2_arrived_in_v1_18():
+    """The map is cilium_ipcache_v2 from v1.18 on; nothing in the series says v1.19."""
+    import kpath_nb.bpf as bpf
+
+    root = Path(__file__).resolve().parent.parent
+    assert "Before v1.18 the map was ``cilium_ipcache``" in bpf.__doc__
+    with pytest.raises(kp.KpathError, match="before v1.18"):
+        kp.load_topology("seed-cilium-buildings").bpf_map("building-blue", "cilium_ipcache")
+    texts = [*root.glob("kpath_nb/**/*.py"), *root.glob("notebooks/*.ipynb"),
+             *root.glob("docs/*.md")]
+    assert not [p.name for p in texts if "v1.19" in p.read_text(encoding="utf-8")]
+
+
+def test_dumps_are_sorted_and_say_that_real_ones_are_not():
+    cl = kp.load_topology("seed-cilium-buildings")
+    keys = [line.split()[0] for line in
+            cl.cilium_dbg("building-blue", "bpf endpoint list").splitlines()[1:]]
+    assert keys == sorted(keys, key=lambda k: IPv4Address(k.split(":")[0]))
+    assert "the real CLI prints them in the map's own" in " ".join(cilium_dbg.__doc__.split())
