@@ -277,13 +277,14 @@ def main() -> None:
 
         size = f"{nodes} nodes × 100 pods"
         big = nodes == 1000
-        row(f"build {size} (generate_cluster, its closing full GC included)",
+        each = f"median of {repeats} fresh processes"
+        row(f"build {size}: generate_cluster, its closing full GC included ({each})",
             f"{med('build'):.2f} s", "≤ 5 s" if big else "—",
             verdict(med("build"), TARGETS["build"] if big else None), f"{child} scale {nodes}")
         firsts = [r["walls"]["pod → pod"][0] for r in runs]
         first_cpu = statistics.median(r["cpus"]["pod → pod"][0] for r in runs)
-        row(f"first trace after building, random pod → pod, {size} (median of {repeats} "
-            f"fresh processes; slowest {ms(max(firsts))})",
+        row(f"first trace after building, {size}: the first random pod → pod pair, as "
+            f"generate_cluster returns ({each}; slowest {ms(max(firsts))})",
             f"{ms(statistics.median(firsts))} (CPU {ms(first_cpu)})", "≤ 50 ms",
             verdict(statistics.median(firsts), TARGETS["first"]), f"{child} scale {nodes}")
         for kind in runs[0]["walls"]:
@@ -299,22 +300,27 @@ def main() -> None:
                     target if pods else "—",
                     verdict(stat(walls), TARGETS[key] if pods else None),
                     f"{child} scale {nodes}")
-        row(f"peak memory {size} (ru_maxrss; {med('baseline'):.0f} MB after import)",
+        row(f"peak memory {size} (ru_maxrss after building; {med('baseline'):.0f} MB after "
+            f"import; {each})",
             f"{med('memory'):.0f} MB", "≤ 1 GB" if big else "—",
             verdict(med("memory"), TARGETS["memory"] if big else None),
             f"{child} scale {nodes}")
-        row(f"trace pod → pod across nodes, {size} (ARP broadcast to every node)",
+        one = (f"trace one pair pod-1-1 → pod-{nodes}-50, {size}: median of "
+               f"{SCALE_TRACE_RUNS} traces ({each})")
+        row(f"{one}, after the random pairs and one untimed: ARP broadcast to every node",
             ms(med("trace_cold")), "≤ 1 ms" if big else "—",
             verdict(med("trace_cold"), TARGETS["trace"] if big else None),
             f"{child} scale {nodes}")
-        row(f"trace pod → pod across nodes, {size} (ARP and switch already learned)",
+        row(f"{one}, after one more with learn=True: ARP and switch already learned",
             ms(med("trace_warm")), "≤ 1 ms" if big else "—",
             verdict(med("trace_warm"), TARGETS["trace"] if big else None),
             f"{child} scale {nodes}")
         entries = runs[0]["ipcache_entries"]
-        row(f"cilium_dbg 'bpf ipcache list', {size} ({entries} entries)", ms(med("dbg")),
+        row(f"cilium_dbg 'bpf ipcache list', {size} ({entries} entries; median of 3 calls; "
+            f"{each})", ms(med("dbg")),
             "—", "—", f"{child} scale {nodes}")
-        row(f"bpf_map 'cilium_ipcache_v2' DataFrame, {size}", ms(med("frame")), "—", "—",
+        row(f"bpf_map 'cilium_ipcache_v2' DataFrame, {size} (median of 3 calls; {each})",
+            ms(med("frame")), "—", "—",
             f"{child} scale {nodes}")
 
     seconds, passed = measure_notebooks()
@@ -334,7 +340,9 @@ def main() -> None:
         "",
         f"Machine: {box['nproc']} CPUs (`nproc`), {box['cpu']}, Python {box['python']}, "
         f"{box['system']}; load average (1 min) {load[0]:.1f} when the run began, "
-        f"{box['load']:.1f} when it ended.",
+        f"{box['load']:.1f} when it ended"
+        + ("; `PYTHONDONTWRITEBYTECODE` was set, so every fresh process compiles the "
+           "modules it imports." if sys.flags.dont_write_bytecode else "."),
         "",
         "| what | measured | target | result | reproduce |",
         "|---|---:|---:|---|---|",
@@ -365,7 +373,7 @@ def main() -> None:
         f"- The random-pair rows time `kp.trace(cl, src, dst)` (an ICMP echo request and "
         f"its reply, Hubble lines included, `learn=False`) with `time.perf_counter` around "
         f"each call, in a fresh process per repeat, right after `generate_cluster(nodes=N, "
-        f"pods_per_node=100, seed=0)`. Each pair is traced once, with no warm-up: the "
+        f"pods_per_node=100, seed=0)`. Each pair drawn is traced once, with no warm-up: the "
         f"cluster keeps no ARP entries between traces, so a cross-node trace floods its "
         f"ARP request to every node, and the first trace of a process also imports the "
         f"Cilium datapath modules and indexes the node switch's cables. Pairs come from "
