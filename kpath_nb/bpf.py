@@ -186,12 +186,16 @@ def lxc_entries(cluster: "Cluster", node: str) -> list[LxcEntry]:
     entries = [LxcEntry(pod.ip, pod.endpoint_id, pod.identity.number, host.ifindex[pod.lxc],
                         pod.mac, host.interfaces[pod.lxc].mac, owner=pod.qualified_name)
                for pod in cluster.pods_on(node)]
-    entries.append(LxcEntry(host.health_ip, host.health_endpoint_id, RESERVED["health"],
-                            host.ifindex["lxc_health"], health_mac(host),
-                            host.interfaces["lxc_health"].mac, owner="health"))
-    entries += [LxcEntry(ip, host=True, owner=f"{node} ({what})")
-                for ip, what in ((host.ip, "eth0"), (host.router_ip, "cilium_host"))]
-    return sorted(entries, key=lambda e: int(e.ip))
+    return sorted(entries + _node_lxc_entries(host), key=lambda e: int(e.ip))
+
+
+def _node_lxc_entries(host: "K8sNode") -> list[LxcEntry]:
+    """The node's own entries in ``cilium_lxc``: its health endpoint and its addresses."""
+    return [LxcEntry(host.health_ip, host.health_endpoint_id, RESERVED["health"],
+                     host.ifindex["lxc_health"], health_mac(host),
+                     host.interfaces["lxc_health"].mac, owner="health"),
+            *(LxcEntry(ip, host=True, owner=f"{host.name} ({what})")
+              for ip, what in ((host.ip, "eth0"), (host.router_ip, "cilium_host")))]
 
 
 def lxc_lookup(cluster: "Cluster", node: str, ip: IPv4Address) -> LxcEntry | None:
@@ -202,7 +206,7 @@ def lxc_lookup(cluster: "Cluster", node: str, ip: IPv4Address) -> LxcEntry | Non
         return LxcEntry(pod.ip, pod.endpoint_id, pod.identity.number, host.ifindex[pod.lxc],
                         pod.mac, host.interfaces[pod.lxc].mac, owner=pod.qualified_name)
     if ip in (host.ip, host.router_ip, host.health_ip):
-        return next(e for e in lxc_entries(cluster, node) if e.ip == ip)
+        return next(e for e in _node_lxc_entries(host) if e.ip == ip)
     return None
 
 
@@ -229,11 +233,13 @@ def _node_entries(cluster: "Cluster", local: "K8sNode", other: "K8sNode") -> lis
 
 
 def _pod_entry(cluster: "Cluster", local: "K8sNode", pod) -> IpcacheEntry:
+    prefix = pod.interfaces["eth0"].ip.network  # the /32 its eth0 holds, not made anew
+    if prefix.prefixlen != 32:
+        prefix = IPv4Network((int(pod.ip), 32))
     if pod.node == local.name:
-        return IpcacheEntry(IPv4Network((int(pod.ip), 32)), pod.identity.number,
-                            owner=pod.qualified_name)
-    return IpcacheEntry(IPv4Network((int(pod.ip), 32)), pod.identity.number,
-                        cluster.nodes[pod.node].ip, "hastunnel", owner=pod.qualified_name)
+        return IpcacheEntry(prefix, pod.identity.number, owner=pod.qualified_name)
+    return IpcacheEntry(prefix, pod.identity.number, cluster.nodes[pod.node].ip, "hastunnel",
+                        owner=pod.qualified_name)
 
 
 def ipcache_entries(cluster: "Cluster", node: str) -> list[IpcacheEntry]:

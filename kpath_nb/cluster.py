@@ -37,10 +37,11 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING, Mapping
 
 from .addr import mac_from_name, parse_address
+from .agentroutes import AgentRoutes, JoinedCidrs
 from .errors import KpathError, TopologyError, UnknownEndpointError
 from .identity import Identity, IdentityAllocator
 from .ipam import CLUSTER_POOL_DEFAULT, MASK_SIZE_DEFAULT, NodeAllocator, PodCidrAllocator
-from .tables import Route
+from .tables import IndexedRouteTable, Route, RouteTable
 from .topology import Host, Interface, Topology
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -170,7 +171,7 @@ class K8sNode(Host):
 
     kind = "node"
     forwards = True
-    _agent_routes = None  # (own routes, the joined nodes, tunnel MTU) until first read
+    _agent_routes = None  # (own routes, AgentRoutes) until first read
 
     @property
     def ip(self) -> IPv4Address:
@@ -186,14 +187,9 @@ class K8sNode(Host):
         routes before anyone looks at one.
         """
         if self._agent_routes is not None:
-            own, joined, mtu = self._agent_routes
+            own, agent = self._agent_routes
             self._agent_routes = None
-            self._static_routes = own + [
-                Route(other.pod_cidr, "cilium_host", self.router_ip, proto="kernel",
-                      src=self.router_ip, mtu=None if other is self else mtu)
-                for other in joined]
-            self._static_routes.append(Route(IPv4Network((int(self.router_ip), 32)),
-                                             "cilium_host", proto="kernel", scope="link"))
+            self._static_routes = own + agent.routes()
         return self._static_routes
 
     @static_routes.setter
@@ -201,10 +197,33 @@ class K8sNode(Host):
         self._agent_routes = None
         self._static_routes = routes
 
-    def _install_agent_routes(self, joined: list["K8sNode"], tunnel_mtu: int) -> None:
+    def routing_table(self) -> RouteTable:
+        """Connected routes plus static routes whose interface is up: what ``ip route`` shows.
+
+        Until its static routes are read, the agent's routes stay in the cluster's index of
+        pod CIDRs (an :class:`~kpath_nb.tables.IndexedRouteTable`): a lookup finds the same
+        routes as in the table written out, without writing a route per node.
+
+        Examples
+        --------
+        >>> import kpath_nb as kp
+        >>> node = kp.generate_cluster(nodes=300, pods_per_node=0).nodes["node-1"]
+        >>> table = node.routing_table()
+        >>> len(table), str(table.lookup("10.0.200.9"))
+        (302, '10.0.200.0/24 via 10.0.0.73 dev cilium_host proto kernel src 10.0.0.73 mtu 1450')
+        """
+        if self._agent_routes is None:
+            return super().routing_table()
+        own, agent = self._agent_routes
+        head = self._table_with(own).copy()
+        cilium_host = self.interfaces.get("cilium_host")
+        return IndexedRouteTable(head, agent) if cilium_host and cilium_host.up else head
+
+    def _install_agent_routes(self, joined: JoinedCidrs) -> None:
         """What the agent writes: ``underlay_routes``, then a route per joined node's pod
-        CIDR (``mtu`` ``tunnel_mtu`` for the remote ones), then the router IP's."""
-        self._agent_routes = (list(self.underlay_routes), joined, tunnel_mtu)
+        CIDR (``mtu`` the tunnel MTU for the remote ones), then the router IP's."""
+        self._agent_routes = (list(self.underlay_routes),
+                              AgentRoutes(self.name, self.router_ip, joined))
 
 
 @dataclass
@@ -301,6 +320,7 @@ class Cluster:
         self._endpoint_ids: dict[str, set[int]] = {}
         self._pod_by_ip: dict[IPv4Address, Pod] = {}
         self._pods_on: dict[str, dict[str, Pod]] = {}
+        self._pod_routes: dict[str, tuple[Route, Route]] = {}
         self._nodes = {n: v for n, v in underlay.nodes.items() if isinstance(v, K8sNode)}
         self.clock = 10_000
         """Seconds since the nodes booted, as conntrack's ``expires`` counts them; each
@@ -495,10 +515,13 @@ class Cluster:
                   endpoint_id=self._endpoint_id(node), lxc=lxc)
         pod.interfaces["eth0"] = Interface("eth0", mac_from_name(container, "eth0"),
                                            IPv4Interface((int(address), 32)))
-        pod.static_routes = [
-            Route(DEFAULT_ROUTE, "eth0", host.router_ip, mtu=self.config.tunnel_mtu),
-            Route(IPv4Network((int(host.router_ip), 32)), "eth0", scope="link"),
-        ]
+        routes = self._pod_routes.get(node)
+        if routes is None:  # the same two for every pod on the node: made once, shared
+            routes = self._pod_routes[node] = (
+                Route(DEFAULT_ROUTE, "eth0", host.router_ip, mtu=self.config.tunnel_mtu),
+                Route(IPv4Network((int(host.router_ip), 32)), "eth0", scope="link"),
+            )
+        pod.static_routes = list(routes)
         self.underlay.add_interface(node, lxc, mac=str(mac_from_name(container, lxc)))
         pod.ifindex = host.next_ifindex  # the pair's pod end, then its lxc end
         host.ifindex[lxc] = host.next_ifindex + 1
@@ -555,6 +578,7 @@ class Cluster:
 
     def refresh_routes(self) -> None:
         """The routes the agent installs on every node, in ``ip route`` order."""
-        joined = [n for n in self.nodes.values() if n.pod_cidr is not None]
-        for node in joined:
-            node._install_agent_routes(joined, self.config.tunnel_mtu)
+        joined = JoinedCidrs([n for n in self.nodes.values() if n.pod_cidr is not None],
+                             self.config.tunnel_mtu)
+        for node in joined.joined:
+            node._install_agent_routes(joined)

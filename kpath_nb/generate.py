@@ -103,6 +103,9 @@ def generate_cluster(nodes: int = 3, pods_per_node: int = 10, seed: int | str = 
                          "addresses, two of them for the router and health endpoint)")
     # Building makes millions of objects and no garbage: the cyclic collector would only
     # scan them again and again (half the time at 1000 nodes), so it waits until the end.
+    # Then one full collection here, while building, moves them all to the oldest
+    # generation: left to itself, the collector would scan them all during one of the
+    # first traces (a second at 1000 nodes), and again twice as they age.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -117,6 +120,8 @@ def generate_cluster(nodes: int = 3, pods_per_node: int = 10, seed: int | str = 
     finally:
         if collecting:
             gc.enable()
+    if collecting:
+        gc.collect()
     return cluster
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network
+from typing import Protocol
 
 from .addr import MacAddress, parse_address, parse_network
 from .errors import AddressError
@@ -25,6 +26,8 @@ __all__ = [
     "ForwardingTable",
     "Route",
     "RouteTable",
+    "RouteIndex",
+    "IndexedRouteTable",
     "PrefixCheck",
     "RouteSyntaxError",
 ]
@@ -437,3 +440,85 @@ class RouteTable:
 
     def __len__(self) -> int:
         return len(self.routes)
+
+
+class RouteIndex(Protocol):
+    """Routes a table holds without writing them out: a count, the routes that cover an
+    address, and all of them in table order when someone asks."""
+
+    def __len__(self) -> int: ...
+
+    def covering(self, ip: int) -> list[Route]:
+        """The routes whose prefix covers ``ip`` (an address as a number), in table order."""
+
+    def routes(self) -> list[Route]:
+        """Every route, in table order, written out."""
+
+
+class IndexedRouteTable(RouteTable):
+    """A routing table whose last routes stay in an index until someone reads them all.
+
+    Longest-prefix match asks the index for the few routes that cover the destination,
+    so a table of a thousand routes answers without holding them; reading ``routes``
+    (printing the table, adding a route) writes them out once, and from then on it is
+    an ordinary :class:`RouteTable`. Either way it finds and lists the same routes, in the
+    same order, as a table built from all of them.
+
+    Parameters
+    ----------
+    head : RouteTable
+        The routes that come first (its derived index is kept and shared).
+    tail : RouteIndex
+        The routes that come after them.
+
+    Examples
+    --------
+    >>> class Blocks:  # 10.<i>.0.0/16 via 10.0.0.1 for i = 1 ... 200
+    ...     def __len__(self):
+    ...         return 200
+    ...     def covering(self, ip):
+    ...         i = ip >> 16 & 0xFF
+    ...         return [self.route(i)] if ip >> 24 == 10 and 1 <= i <= 200 else []
+    ...     def routes(self):
+    ...         return [self.route(i) for i in range(1, 201)]
+    ...     def route(self, i):
+    ...         return Route.parse(f"10.{i}.0.0/16 via 10.0.0.1 dev eth0")
+    >>> head = RouteTable([Route.parse("10.0.0.0/8 dev eth0 proto kernel src 10.0.0.2")])
+    >>> table = IndexedRouteTable(head, Blocks())
+    >>> len(table), str(table.lookup("10.7.1.1")), str(table.lookup("10.250.1.1"))
+    (201, '10.7.0.0/16 via 10.0.0.1 dev eth0', '10.0.0.0/8 dev eth0 proto kernel scope link src 10.0.0.2')
+    >>> table.candidates("10.7.1.1") == RouteTable(table.routes).candidates("10.7.1.1")
+    True
+    """
+
+    def __init__(self, head: RouteTable, tail: RouteIndex) -> None:
+        self._head = head
+        self._tail = tail
+        self._routes: list[Route] | None = None
+
+    @property
+    def routes(self) -> list[Route]:  # type: ignore[override]
+        """Every route, written out on first read."""
+        if self._routes is None:
+            self._routes = self._head.routes + self._tail.routes()
+        return self._routes
+
+    @routes.setter
+    def routes(self, routes: list[Route]) -> None:
+        self._routes = routes
+
+    def candidates(self, destination: str | IPv4Address) -> list[Route]:
+        """Every route whose prefix covers ``destination``, best first (as
+        :meth:`RouteTable.candidates`)."""
+        if self._routes is not None:
+            return super().candidates(destination)
+        ip = parse_address(destination)
+        # The head's routes come before the index's in the table, and sorted() is stable:
+        # best first is longest prefix, then lowest metric, then table order.
+        return sorted(self._head.candidates(ip) + self._tail.covering(int(ip)),
+                      key=lambda r: (-r.network.prefixlen, r.metric))
+
+    def __len__(self) -> int:
+        if self._routes is not None:
+            return len(self._routes)
+        return len(self._head) + len(self._tail)

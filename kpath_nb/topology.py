@@ -129,15 +129,20 @@ class Host(Node):
         >>> len(host.routing_table())
         0
         """
+        return self._table_with(self.static_routes).copy()
+
+    def _table_with(self, static_routes: list[Route]) -> RouteTable:
+        """The connected routes and ``static_routes`` whose interface is up, as a table that
+        is kept until the interfaces or those routes change (callers copy it)."""
         interfaces = (tuple(self.interfaces), tuple(map(_IFACE_STATE, self.interfaces.values())))
         built = self._table
         # The static routes compare as lists, with no copy per call (a Kubernetes node has
         # a route per node).
-        if built is None or built[0] != interfaces or built[1] != self.static_routes:
+        if built is None or built[0] != interfaces or built[1] != static_routes:
             up = {n for n, i in self.interfaces.items() if i.up}
-            built = self._table = (interfaces, list(self.static_routes), RouteTable(
-                self.connected_routes() + [r for r in self.static_routes if r.dev in up]))
-        return built[2].copy()
+            built = self._table = (interfaces, list(static_routes), RouteTable(
+                self.connected_routes() + [r for r in static_routes if r.dev in up]))
+        return built[2]
 
     def primary_ip(self) -> IPv4Address | None:
         """The address of the first interface that has one."""

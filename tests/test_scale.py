@@ -200,3 +200,122 @@ def test_a_released_pod_cidr_is_the_next_one_handed_out():
         cidrs.assign("f")
     cidrs.release("a")
     assert cidrs.assign("g") == IPv4Network("10.0.0.0/30")
+
+
+def _written_out(cl: kp.Cluster) -> kp.Cluster:
+    """A copy of ``cl`` whose nodes hold every agent route written out, as ``ip route``
+    would list them: the tables a lookup used to be made from."""
+    twin = cl.copy()
+    for node in twin.nodes.values():
+        node.static_routes = list(node.static_routes)
+    return twin
+
+
+def _addresses(cl: kp.Cluster, rng: random.Random) -> list[IPv4Address]:
+    picks = [IPv4Address(rng.choice([0x0A000000, 0xAC100000, 0xC0000200]) + rng.randrange(1 << 16))
+             for _ in range(60)]
+    picks += [pod.ip for pod in rng.sample(list(cl.pods.values()), 20)]
+    for node in rng.sample(list(cl.nodes.values()), 10):
+        picks += [node.ip, node.router_ip, node.health_ip, node.pod_cidr.network_address,
+                  node.pod_cidr.broadcast_address]
+    return picks
+
+
+@pytest.fixture(scope="module")
+def overlapping() -> kp.Cluster:
+    """150 nodes, and on node-2 underlay routes that cover pod CIDRs too: the same prefix
+    with a lower and a higher metric, and a wider one."""
+    cl = kp.generate_cluster(nodes=150, pods_per_node=2, seed=8)
+    node = cl.nodes["node-2"]
+    node.underlay_routes += [kp.Route.parse(text) for text in (
+        f"{cl.nodes['node-5'].pod_cidr} via 172.16.0.9 dev eth0",
+        f"{cl.nodes['node-7'].pod_cidr} via 172.16.0.9 dev eth0 metric 5",
+        "10.0.0.0/8 via 172.16.0.10 dev eth0",
+        f"{cl.nodes['node-9'].router_ip}/32 via 172.16.0.11 dev eth0")]
+    cl.refresh_routes()
+    return cl
+
+
+def test_a_node_table_answers_from_the_index_as_the_written_out_table_does(overlapping):
+    from kpath_nb.tables import IndexedRouteTable
+    from kpath_nb.tracer import _route_lookup
+
+    written = _written_out(overlapping)
+    rng = random.Random(11)
+    covered = [overlapping.nodes[n].pod_cidr.network_address + 7 for n in ("node-5", "node-7")]
+    covered.append(overlapping.nodes["node-9"].router_ip)
+    for name in ("node-1", "node-2", "node-9", "node-150"):
+        indexed = overlapping.nodes[name].routing_table()
+        full = written.nodes[name].routing_table()
+        assert isinstance(indexed, IndexedRouteTable) and type(full) is kp.RouteTable
+        assert len(indexed) == len(full) > SNAPSHOT_LIMIT
+        for ip in covered + _addresses(overlapping, rng):
+            assert indexed.candidates(ip) == full.candidates(ip), (name, ip)
+            route = indexed.lookup(ip)
+            assert route == full.lookup(ip)
+            assert _route_lookup(indexed, ip, route) == _route_lookup(full, ip, route)
+        assert indexed.show() == full.show()  # writes out this copy only
+        assert isinstance(overlapping.nodes[name].routing_table(), IndexedRouteTable)
+    assert str(overlapping.nodes["node-2"].routing_table().lookup(
+        overlapping.nodes["node-5"].pod_cidr.network_address).via) == "172.16.0.9"
+
+
+def test_traces_through_the_index_are_the_traces_of_the_written_out_tables(overlapping):
+    written = _written_out(overlapping)
+    rng = random.Random(12)
+    pods, nodes = list(overlapping.pods), list(overlapping.nodes)
+    pairs = [("node-2", "pod-5-1"), ("node-2", "pod-7-2"), ("pod-9-1", "node-2"),
+             ("node-2", str(overlapping.nodes["node-9"].router_ip))]
+    pairs += [(rng.choice(pods), rng.choice(pods + nodes)) for _ in range(20)]
+    pairs += [(rng.choice(nodes), rng.choice(pods + nodes)) for _ in range(20)]
+    for src, dst in pairs:
+        assert repr(kp.trace(overlapping, src, dst)) == repr(kp.trace(written, src, dst))
+
+
+def test_the_index_follows_cilium_host_eth0_and_route_changes():
+    cl = kp.generate_cluster(nodes=80, pods_per_node=1, seed=9)
+    node = cl.nodes["node-1"]
+    rng = random.Random(13)
+    addresses = _addresses(cl, rng)
+
+    def agrees() -> None:
+        written = _written_out(cl).nodes["node-1"].routing_table()
+        table = node.routing_table()
+        assert len(table) == len(written)
+        assert [table.lookup(ip) for ip in addresses] == [written.lookup(ip) for ip in addresses]
+
+    node.interfaces["cilium_host"].up = False
+    agrees()
+    assert all(r.dev != "cilium_host" for r in node.routing_table().routes)
+    node.interfaces["cilium_host"].up = True
+    agrees()
+    assert node.routing_table().lookup(cl.pods["pod-40-1"].ip).dev == "cilium_host"
+    cl.delete_pod("pod-40-1")
+    cl.add_pod("again", "node-40")
+    agrees()
+    cl.underlay.set_interface_state("node-1", "eth0", False)  # writes the routes out
+    agrees()
+    cl.underlay.set_interface_state("node-1", "eth0", True)
+    cl.refresh_routes()  # the agent writes its routes again: back to the index
+    agrees()
+    assert len(node.routing_table()) == 80 + 1 + 1  # pod CIDRs, router IP, node network
+
+
+def test_a_node_that_joins_a_copy_is_routed_to_in_the_copy_only():
+    underlay = kp.Topology("late-join")
+    underlay.add_switch("sw", subnet="172.16.0.0/16")
+    for i in range(1, 71):
+        underlay.add_endpoint(kp.K8sNode(f"node-{i}"), interfaces={"eth0": f"172.16.0.{i}/16"})
+        underlay.add_link(f"node-{i}:eth0", f"sw:eth{i}")
+    cl = kp.Cluster(underlay)
+    for i in range(1, 70):
+        cl.join(f"node-{i}", refresh=False)
+    cl.refresh_routes()
+    assert cl.nodes["node-1"].routing_table().lookup("10.0.1.1") is not None
+    twin = cl.copy()
+    twin.join("node-70")
+    late = twin.nodes["node-70"].pod_cidr
+    assert twin.nodes["node-1"].routing_table().lookup(late.network_address).network == late
+    assert cl.nodes["node-1"].routing_table().lookup(late.network_address) is None
+    assert len(twin.nodes["node-1"].routing_table()) == len(
+        cl.nodes["node-1"].routing_table()) + 1

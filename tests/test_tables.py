@@ -290,3 +290,65 @@ def test_forwarding_table_copy_is_independent():
 def test_route_keeps_the_scope_it_was_given():
     assert str(Route.parse("10.0.10.0/24 dev eth0 scope host")) == (
         "10.0.10.0/24 dev eth0 scope host")
+
+
+# -- IndexedRouteTable: routes kept in an index until read -------------------------------
+
+class _Slash24s:
+    """``10.<i>.<j>.0/24 via 10.0.0.1 dev eth0`` for a few blocks, with a /16 and a
+    ``metric 5`` route among them: a RouteIndex with equal prefixes and tied metrics."""
+
+    def __init__(self) -> None:
+        self.all = [Route.parse(f"10.{i}.{j}.0/24 via 10.0.0.1 dev eth0")
+                    for i in (1, 2) for j in range(60)]
+        self.all += [Route.parse("10.1.0.0/16 via 10.0.0.3 dev eth0"),
+                     Route.parse("10.2.5.0/24 via 10.0.0.4 dev eth0 metric 5"),
+                     Route.parse("10.2.7.0/24 via 10.0.0.5 dev eth0")]
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def covering(self, ip: int) -> list[Route]:
+        return [r for r in self.all if IPv4Address(ip) in r.network]
+
+    def routes(self) -> list[Route]:
+        return list(self.all)
+
+
+def _head() -> RouteTable:
+    return RouteTable([Route.parse(text) for text in (
+        "10.0.0.0/8 dev eth0 proto kernel src 10.0.0.2",
+        "10.2.5.0/24 via 10.0.0.6 dev eth0",            # same prefix as an indexed one
+        "10.2.7.0/24 via 10.0.0.7 dev eth0 metric 3",   # same prefix, a higher metric
+        "default via 10.0.0.254 dev eth0")])
+
+
+def test_an_indexed_table_finds_what_the_written_out_table_finds():
+    from kpath_nb.tables import IndexedRouteTable
+
+    indexed = IndexedRouteTable(_head(), _Slash24s())
+    written = RouteTable(_head().routes + _Slash24s().routes())
+    assert len(indexed) == len(written) == 127
+    for ip in ["10.1.3.9", "10.2.5.1", "10.2.7.200", "10.1.200.1", "10.9.9.9", "192.0.2.1",
+               "10.2.59.255", "10.0.0.2"]:
+        assert indexed.candidates(ip) == written.candidates(ip), ip
+        assert indexed.lookup(ip) == written.lookup(ip)
+    assert [str(r) for r in indexed.candidates("10.2.7.1")] == [
+        "10.2.7.0/24 via 10.0.0.1 dev eth0", "10.2.7.0/24 via 10.0.0.5 dev eth0",
+        "10.2.7.0/24 via 10.0.0.7 dev eth0 metric 3",
+        "10.0.0.0/8 dev eth0 proto kernel scope link src 10.0.0.2",
+        "default via 10.0.0.254 dev eth0"]
+    assert indexed.candidates("10.2.5.1")[0].via == IPv4Address("10.0.0.6")  # head first
+
+
+def test_an_indexed_table_written_out_is_an_ordinary_table():
+    from kpath_nb.tables import IndexedRouteTable
+
+    indexed = IndexedRouteTable(_head(), _Slash24s())
+    written = RouteTable(_head().routes + _Slash24s().routes())
+    assert indexed.show() == written.show() and indexed.rows() == written.rows()
+    assert indexed.routes == written.routes
+    indexed.add(Route.parse("10.1.3.0/24 via 10.0.0.9 dev eth0 metric 1"))
+    assert len(indexed) == 128 and str(indexed.lookup("10.1.3.1").via) == "10.0.0.1"
+    indexed.routes.clear()
+    assert indexed.lookup("10.1.3.1") is None and len(indexed) == 0
