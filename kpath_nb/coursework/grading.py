@@ -18,6 +18,7 @@ and reported; it never stops the run. :func:`grade_folder` writes
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections import Counter
@@ -132,9 +133,7 @@ class _Grader:
             return
         submitted = None
         try:
-            submitted = nbformat.reads(read_hand_in(hand_in).decode("utf-8"), as_version=4)
-            if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
-                raise ValueError("no list of cells")
+            submitted = _notebook(read_hand_in(hand_in).decode("utf-8"))
         except Exception as err:  # not UTF-8, not JSON, not a notebook
             submitted, unreadable = None, f"not a notebook ({type(err).__name__})"
         number = notebook_number(submitted, Path(hand_in.file.split("/")[-1]))
@@ -275,24 +274,55 @@ def grade_folder(folder: Path | str, out: Path | str, *, instructor: Path | str,
     exercise_keys()  # every chapter's checks loaded before any submission runs
     out.mkdir(parents=True, exist_ok=True)
     repo = Path(__file__).resolve().parents[2]
-    hide = [folder, out, instructor, repo / "tests", repo / ".git"]
+    hide = [folder, out, instructor, repo / "tests", *_git_folders(repo)]
     with tempfile.TemporaryDirectory(prefix="kpath-grading-") as run:
         sandbox = Sandbox(Path(run), hide, jobs, limits)
-        grader = _Grader(instructor, salt.strip(), sandbox, cell_timeout, timeout)
+        try:
+            grader = _Grader(instructor, salt.strip(), sandbox, cell_timeout, timeout)
 
-        def grade(hand_in: HandIn) -> Submission:
-            graded = grader.grade(hand_in)
-            if progress is not None:
-                progress(graded)
-            return graded
+            def grade(hand_in: HandIn) -> Submission:
+                graded = grader.grade(hand_in)
+                if progress is not None:
+                    progress(graded)
+                return graded
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            results = list(pool.map(grade, hand_ins(folder)))
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                results = list(pool.map(grade, hand_ins(folder)))
+        finally:
+            sandbox.close()
     _flag(results, roster)
     write_sheet(out / "grades.csv", GRADES_FIELDS,
                 (vars(row) for graded in results for row in graded.rows))
     write_sheet(out / "summary.csv", SUMMARY_FIELDS, (graded.summary_row() for graded in results))
     return results
+
+
+def _notebook(text: str) -> nbformat.NotebookNode:
+    """A submitted notebook, as it is: a version 4 notebook is taken without validation (the
+    grader copes with odd cells; the validator itself may not), an older one converted."""
+    data = json.loads(text)
+    if isinstance(data, dict) and data.get("nbformat") == 4:
+        submitted = nbformat.from_dict(data)
+    else:
+        submitted = nbformat.reads(text, as_version=4)
+    if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
+        raise ValueError("no list of cells")
+    return submitted
+
+
+def _git_folders(repo: Path) -> list[Path]:
+    """The repository's history: ``.git``, or for a worktree the git folders its ``.git``
+    file points to (the instructor edition's history is there)."""
+    dot_git = repo / ".git"
+    if not dot_git.is_file():
+        return [dot_git]
+    try:
+        pointed = Path(dot_git.read_text().split("gitdir:", 1)[1].strip())
+    except (OSError, IndexError):
+        return []
+    common = pointed / "commondir"
+    shared = [(pointed / common.read_text().strip()).resolve()] if common.is_file() else []
+    return [dot_git, pointed, *shared]
 
 
 def _flag(results: list[Submission], roster: set[str] | None) -> None:

@@ -3,7 +3,8 @@
 Run as root, the grader runs every submission as an unprivileged user of its
 own: one numeric uid per grading slot (:data:`FIRST_UID` onwards, ``--jobs``
 of them), so that one submission cannot signal, trace or read another's
-kernel, nor the grader. Before it drops to that uid, the grading child
+kernel, nor the grader; two grading runs on one machine take different uids.
+Before it drops to that uid, the grading child
 (:func:`enter`, the first thing ``run-one`` does) takes a mount namespace of
 its own in which ``/tmp``, ``/var/tmp`` and ``/dev/shm`` are small private
 tmpfs, the package is a read-only copy, and the submissions folder, the
@@ -22,6 +23,7 @@ the package. :func:`containment_level` says which applies, in one line.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import os
 import pwd
@@ -34,12 +36,17 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["FIRST_UID", "MAX_OUTPUT", "Limits", "Sandbox", "containment_level", "enter"]
+__all__ = ["FIRST_UID", "LOCKS", "MAX_OUTPUT", "Limits", "Sandbox", "containment_level", "enter"]
 
 FIRST_UID = 64_100
-"""The first uid the grader runs submissions as (no account needs to exist for it)."""
+"""The first uid the grader runs submissions as (no account needs to exist for it); a run
+takes the first free ones from there, one per slot."""
+
+LOCKS = Path("/run/kpath-grader")
+"""Where a grading run (as root) holds a lock file for each uid it runs submissions as."""
 
 MAX_OUTPUT = 8 * 2**20
 """Bytes of a grading child's output the grader reads; the rest is thrown away."""
@@ -63,18 +70,26 @@ class Limits:
     open_files: int = 512
 
 
+@lru_cache(maxsize=1)
 def containment_level() -> str:
     """One line saying how submissions are contained on this machine, for this user.
+
+    Full containment needs root and mount namespaces (a container may forbid them).
 
     Examples
     --------
     >>> containment_level().startswith(("full containment", "reduced containment"))
     True
     """
+    reduced = ("reduced containment: {}, so submissions run as this user, without a private "
+               "uid, mount namespace or process cap (rlimits and a killed process group only)")
     if os.geteuid() != 0:
-        return ("reduced containment: not running as root, so submissions run as this user, "
-                "without a private uid, mount namespace or process cap (rlimits and a killed "
-                "process group only)")
+        return reduced.format("not running as root")
+    probe = subprocess.run([sys.executable, "-c", "import ctypes, sys; "
+                            f"sys.exit(ctypes.CDLL(None).unshare({_CLONE_NEWNS}) != 0)"],
+                           capture_output=True, timeout=60)
+    if probe.returncode != 0:
+        return reduced.format("this machine refuses a mount namespace")
     return ("full containment: each submission runs as its own unprivileged uid in a private "
             "mount namespace, with rlimits")
 
@@ -87,7 +102,7 @@ class Sandbox:
     workdir : Path
         A folder only the grader can read, for the run (the package copy goes there).
     hide : list of Path
-        Folders the submissions must not see.
+        Folders and files the submissions must not see.
     slots : int
         How many submissions run at once.
     limits : Limits
@@ -97,9 +112,9 @@ class Sandbox:
 
     def __init__(self, workdir: Path, hide: list[Path], slots: int, limits: Limits = Limits(),
                  first_uid: int = FIRST_UID) -> None:
-        self.full = os.geteuid() == 0
+        self.full = containment_level().startswith("full")
         self.limits = limits
-        self.hide = [str(p.resolve()) for p in hide if p.is_dir()]
+        self.hide = [str(p.resolve()) for p in hide if p.exists()]
         self.lib = workdir / "lib"
         package = Path(__file__).resolve().parents[1]
         shutil.copytree(package, self.lib / package.name,
@@ -112,15 +127,40 @@ class Sandbox:
         self.lib.chmod(0o555)
         (workdir / "scratch").mkdir()
         workdir.chmod(0o755 if self.full else 0o700)
-        self.uids = [first_uid + n for n in range(max(1, slots))]
-        for uid in self.uids if self.full else []:
-            try:
-                owner = pwd.getpwuid(uid).pw_name
-            except KeyError:
-                continue
-            raise RuntimeError(f"uid {uid} belongs to {owner!r}; choose another first uid")
+        self._locks: list[int] = []
+        self.uids = self._claim(first_uid, max(1, slots)) if self.full else list(range(slots))
         self._free = list(self.uids)
         self._lock = threading.Lock()
+
+    def _claim(self, first_uid: int, slots: int) -> list[int]:
+        """Take ``slots`` uids from ``first_uid`` on that no account owns and no other grading
+        run holds (each held by a lock file until :meth:`close`)."""
+        LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+        claimed: list[int] = []
+        for uid in range(first_uid, first_uid + 1000):
+            try:
+                pwd.getpwuid(uid)
+                continue  # an account's uid: never ours
+            except KeyError:
+                pass
+            fd = os.open(LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            self._locks.append(fd)
+            claimed.append(uid)
+            if len(claimed) == slots:
+                return claimed
+        self.close()
+        raise RuntimeError(f"no free uid from {first_uid} on for the grader")
+
+    def close(self) -> None:
+        """Let other grading runs have this run's uids."""
+        for fd in self._locks:
+            os.close(fd)
+        self._locks = []
 
     def run(self, job: dict, notebook: bytes, timeout: int) -> tuple[list[dict], str | None]:
         """Run one submission's grading child; its lines, and why it stopped early, if it did.
@@ -280,6 +320,8 @@ def enter(spec: dict) -> tuple[Path, str]:
         for hidden in spec["hide"]:
             if os.path.isdir(hidden):
                 _mount("tmpfs", hidden, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64k,mode=0755")
+            elif os.path.isfile(hidden):
+                _mount("/dev/null", hidden, None, _MS_BIND)
         work = Path("/tmp/work")
         work.mkdir(mode=0o700)
         os.chown(work, uid, uid)
