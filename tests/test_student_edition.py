@@ -18,7 +18,7 @@ import pytest
 from kpath_nb.coursework import exercise_keys
 from kpath_nb.coursework.__main__ import main
 from kpath_nb.coursework.edition import (ANSWER, SOLUTION, EditionError, build_student_edition,
-                                         student_notebook)
+                                         export_student_tree, student_notebook)
 from kpath_nb.coursework.grading import grade_folder
 from kpath_nb.coursework.variants import COURSE_FILE
 
@@ -102,3 +102,29 @@ def test_a_solution_cell_without_an_answer_is_refused() -> None:
 def test_the_edition_cannot_overwrite_the_instructor_edition() -> None:
     with pytest.raises(EditionError, match="another folder"):
         build_student_edition(NOTEBOOKS, NOTEBOOKS)
+
+
+def test_the_students_copy_holds_no_test_solution_or_history(tmp_path) -> None:
+    target = tmp_path / "kpath-fall-2026"
+    assert main(["student-export", str(REPO), str(target), "--salt", SALT]) == 0
+    files = [p for p in target.rglob("*") if p.is_file()]
+    names = {str(p.relative_to(target)) for p in files}
+    assert not any(n.startswith(("tests/", ".git/", "benchmarks/")) for n in names)
+    assert "docs/instructor-guide.md" not in names and "kpath_nb/__init__.py" in names
+    assert json.loads((target / "notebooks" / COURSE_FILE).read_text()) == {"salt": SALT}
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
+    assert "SOLVE" not in text and "MISTAKE" not in text
+    for path in PATHS:
+        for solution in _tagged(nbformat.read(path, as_version=4), SOLUTION):
+            assert solution.source not in text, (path.name, solution.source[:60])
+        student = nbformat.read(target / "notebooks" / path.name, as_version=4)
+        assert not _tagged(student, SOLUTION)
+
+
+def test_the_students_copy_goes_to_a_new_folder_outside_the_repository(tmp_path) -> None:
+    with pytest.raises(EditionError, match="outside"):
+        export_student_tree(REPO, REPO / "student-copy", salt=SALT)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    with pytest.raises(EditionError, match="not empty"):
+        export_student_tree(REPO, tmp_path / "full", salt=SALT)

@@ -1,8 +1,9 @@
 """Command line for instructors: build the student edition, grade submissions.
 
 ``python -m kpath_nb.coursework student-edition notebooks student --salt fall-2026``
+``python -m kpath_nb.coursework student-export . ../kpath-fall-2026 --salt fall-2026``
 ``python -m kpath_nb.coursework grade submissions/ --out grades/ --salt fall-2026``
-(``make student`` and ``make grade`` call these);
+(``make student``, ``make student-export`` and ``make grade`` call these);
 ``python -m kpath_nb.coursework exercises [--student ID]`` lists the exercises.
 The grader's own child process is ``python -m kpath_nb.coursework.execution``.
 """
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ..errors import KpathError
-from .edition import build_student_edition
+from .edition import build_student_edition, export_student_tree
 from .grading import CELL_TIMEOUT, NOTEBOOK_TIMEOUT, Submission, grade_folder
 from .inbox import read_roster
 from .questions import exercise_keys, question
@@ -31,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     edition.add_argument("target", type=Path, help="where the student edition goes")
     edition.add_argument("--salt", default=None,
                          help="the course salt, written beside the student notebooks")
+    export = commands.add_parser("student-export",
+                                 help="write the students' copy of the repository (no tests, "
+                                      "no solutions, no history)")
+    export.add_argument("repo", type=Path, help="the repository (instructor edition)")
+    export.add_argument("target", type=Path, help="a new folder outside the repository")
+    export.add_argument("--salt", required=True, help="the course salt")
     grade = commands.add_parser("grade", help="grade a folder of submitted notebooks")
     grade.add_argument("folder", type=Path, help="the submissions: <id>/<notebook>.ipynb, "
                                                  "<id>__<notebook>.ipynb or <id>.ipynb")
@@ -72,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
             written = build_student_edition(args.source, args.target, salt=args.salt)
             print(f"wrote {len(written)} student notebooks to {args.target}/"
                   + (" with the course salt" if args.salt else " (default salt)"))
+        elif args.command == "student-export":
+            written = export_student_tree(args.repo, args.target, salt=args.salt)
+            print(f"wrote the students' copy to {args.target}/ ({len(written)} notebooks); "
+                  f"commit it as a branch with no history of its own (see the instructor guide)")
         elif args.command == "exercises":
             salt = args.salt or course_salt()
             for key in exercise_keys():
