@@ -10,6 +10,7 @@ course of :mod:`grading_class` (the exercises without the teaching cells).
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -168,3 +169,35 @@ def test_the_default_salt_is_used_only_when_asked_for(tmp_path) -> None:
     assert grade_folder(tmp_path, tmp_path / "out", instructor=tmp_path, salt=DEFAULT_SALT,
                         allow_default_salt=True) == []
     assert (tmp_path / "out" / "summary.csv").read_text().startswith("student_id,")
+
+
+def test_without_full_containment_the_grader_still_grades(tmp_path, course, monkeypatch) -> None:
+    """Not root (or no mount namespace): the same grading, with rlimits and a killed group."""
+    from kpath_nb.coursework import sandbox
+    monkeypatch.setattr(sandbox, "containment_level", lambda: "reduced containment: testing")
+    for sid, end in (("jo", ""), ("kim", "\nimport signal\nsignal.signal(signal.SIGINT, "
+                                         "signal.SIG_IGN)\nwhile True:\n    pass")):
+        nb = solved(course, sid)
+        answers(nb)[4].source += f"\nimport subprocess\nsubprocess.Popen(['sleep', '613']){end}"
+        (tmp_path / "in" / sid).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "in" / sid / NB01)
+    jo, kim = grade_folder(tmp_path / "in", tmp_path / "out", instructor=course, salt=SALT,
+                           cell_timeout=2, timeout=12)
+    assert (jo.points, jo.status) == (6, "graded")
+    assert (kim.points, kim.status) == (4, "timed out")
+    assert _left_behind() == []
+
+
+def _left_behind() -> list[str]:
+    """Processes a reduced-containment submission could leave: its ``sleep 613``, or a kernel
+    of a grading run whose parent is gone."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if command == "sleep 613 " or ("/kpath-grading-" in command and parent == 1):
+            found.append(command)
+    return found

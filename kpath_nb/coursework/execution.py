@@ -49,7 +49,8 @@ def execute_for_grading(nb: NotebookNode, student_id: str, salt: str,
     collectors : dict of int to str
         Index of each collector cell → the ``answer_N`` it reads.
     report : callable
-        Called with ``{"answer": name, "value": data}`` (or ``"unreadable"``),
+        Called with ``{"kernel": pid}`` once the kernel is started, then
+        ``{"answer": name, "value": data}`` (or ``"unreadable"``),
         ``{"error": cell, "line": text}``, ``{"timeout": cell}``, and last
         ``{"end": True, "died": reason or None}``. Cells are numbered from 1
         without the collectors.
@@ -82,9 +83,17 @@ def execute_for_grading(nb: NotebookNode, student_id: str, salt: str,
                 report({"timeout": number(cell_index)} if output.get("ename") ==
                        "KeyboardInterrupt" else {"error": number(cell_index), "line": line})
 
+    def started(**_: object) -> None:
+        """Say which process the kernel is: it runs in a session of its own, which the
+        grader kills at the end when the submission has no uid of its own."""
+        pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
+        if isinstance(pid, int):
+            report({"kernel": pid})
+
     env = {**os.environ, ID_VARIABLE: student_id, SALT_VARIABLE: salt}
     client = NotebookClient(nb, timeout=cell_timeout, interrupt_on_timeout=True,
                             allow_errors=True, kernel_name="python3", on_cell_executed=executed,
+                            on_notebook_start=started,
                             resources={"metadata": {"path": str(workdir)}})
     died = None
     try:

@@ -32,7 +32,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -131,6 +130,7 @@ class Sandbox:
         self.uids = self._claim(first_uid, max(1, slots)) if self.full else list(range(slots))
         self._free = list(self.uids)
         self._lock = threading.Lock()
+        self._runs = 0
 
     def _claim(self, first_uid: int, slots: int) -> list[int]:
         """Take ``slots`` uids from ``first_uid`` on that no account owns and no other grading
@@ -179,8 +179,12 @@ class Sandbox:
 
     def _run(self, uid: int, job: dict, notebook: bytes, timeout: int
              ) -> tuple[list[dict], str | None]:
+        with self._lock:
+            self._runs += 1
+            work = self.lib.parent / f"work-{self._runs}"
         spec = {**job, "uid": uid if self.full else None, "hide": self.hide,
-                "lib": str(self.lib), "limits": vars(self.limits), "timeout": timeout}
+                "lib": str(self.lib), "work": str(work), "limits": vars(self.limits),
+                "timeout": timeout}
         if self.full:
             _kill_uid(uid)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
@@ -203,21 +207,33 @@ class Sandbox:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             stopped = f"timed out: the notebook ran for more than {timeout} s and was stopped"
-        _stop(process, uid if self.full else None)
+        _stop(process, uid if self.full else None, _kernels(_lines(kept)))
         reader.join(timeout=5)
         process.stdout.close()
-        lines = []
-        for raw in bytes(kept).splitlines():
-            try:
-                line = json.loads(raw)
-            except ValueError:
-                continue
-            if isinstance(line, dict):
-                lines.append(line)
+        lines = _lines(kept)
         if stopped is None and not any("end" in line for line in lines):
             stopped = ("crashed: the grading process stopped" + "".join(
                 f" ({line['trouble'][:200]})" for line in lines[-1:] if "trouble" in line))
         return lines, stopped
+
+
+def _lines(kept: bytearray) -> list[dict]:
+    """The JSON objects, one a line, in what the child wrote (anything else skipped)."""
+    lines = []
+    for raw in bytes(kept).splitlines():
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(line, dict):
+            lines.append(line)
+    return lines
+
+
+def _kernels(lines: list[dict]) -> list[int]:
+    """The kernels the child said it started (never this process's own group, nor init)."""
+    return [line["kernel"] for line in lines if type(line.get("kernel")) is int
+            and line["kernel"] > 1 and line["kernel"] != os.getpgrp()]
 
 
 def _read_capped(stream, kept: bytearray) -> None:
@@ -230,12 +246,14 @@ def _read_capped(stream, kept: bytearray) -> None:
         pass
 
 
-def _stop(process: subprocess.Popen, uid: int | None) -> None:
-    """Kill the child's process group and, with a uid of its own, every process of that uid."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+def _stop(process: subprocess.Popen, uid: int | None, kernels: list[int]) -> None:
+    """Kill the child's process group and its kernel's and, with a uid of its own, every
+    process of that uid."""
+    for group in (process.pid, *kernels):
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     if uid is not None:
         _kill_uid(uid)
     try:
@@ -291,7 +309,8 @@ def enter(spec: dict) -> tuple[Path, str]:
     uid = spec["uid"]
     python = sys.executable
     if uid is None:
-        work = Path(tempfile.mkdtemp(prefix="kpath-grade-"))
+        work = Path(spec["work"])  # in the run's folder, which the grader removes at the end
+        work.mkdir(mode=0o700)
         lib = spec["lib"]
     else:
         # The new /tmp is filled while it sits on the run's own scratch folder, where the
