@@ -201,3 +201,10 @@ def _left_behind() -> list[str]:
         if command == "sleep 613 " or ("/kpath-grading-" in command and parent == 1):
             found.append(command)
     return found
+
+
+def test_an_output_folder_that_is_a_link_is_refused_before_grading(tmp_path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "real")
+    with pytest.raises(CourseError, match="symbolic link"):
+        grade_folder(tmp_path, tmp_path / "out", instructor=tmp_path, salt=SALT)

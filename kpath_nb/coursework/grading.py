@@ -261,7 +261,8 @@ def grade_folder(folder: Path | str, out: Path | str, *, instructor: Path | str,
     Raises
     ------
     CourseError
-        When ``salt`` is empty, or the default salt without ``allow_default_salt``.
+        When ``salt`` is empty, or the default salt without ``allow_default_salt``, or ``out``
+        is a symbolic link.
     """
     if not salt or not salt.strip():
         raise CourseError("no course salt: give the one the student edition was built with "
@@ -272,6 +273,8 @@ def grade_folder(folder: Path | str, out: Path | str, *, instructor: Path | str,
                           f"--allow-default-salt if the class really used the default")
     folder, out, instructor = Path(folder), Path(out), Path(instructor)
     exercise_keys()  # every chapter's checks loaded before any submission runs
+    if out.is_symlink():
+        raise CourseError(f"{out} is a symbolic link: give the output folder itself")
     out.mkdir(parents=True, exist_ok=True)
     repo = Path(__file__).resolve().parents[2]
     hide = [folder, out, instructor, repo / "tests", *_git_folders(repo)]

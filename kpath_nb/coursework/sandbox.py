@@ -125,7 +125,7 @@ class Sandbox:
             path.chmod(0o555 if path.is_dir() else 0o444)
         self.lib.chmod(0o555)
         (workdir / "scratch").mkdir()
-        workdir.chmod(0o755 if self.full else 0o700)
+        workdir.chmod(0o700)
         self._locks: list[int] = []
         self.uids = self._claim(first_uid, max(1, slots)) if self.full else list(range(slots))
         self._free = list(self.uids)
