@@ -2,7 +2,9 @@
 # make test  - create .venv if needed, install, run every test
 # make bench - measure import, trace, explorer, notebook and scale timings; write BENCHMARKS.md
 # make student SALT=... - build the student edition (no solutions) in student/
-# make grade SUBMISSIONS=dir SALT=... - grade submitted notebooks into grades/*.csv
+# make student-export SALT=... EXPORT=dir - the students' copy of the repository (no tests,
+#   no solutions, no history), to commit as a branch of its own
+# make grade SUBMISSIONS=dir SALT=... [ROSTER=file] - grade submitted notebooks into grades/*.csv
 # make clean - remove .venv and caches
 
 PYTHON ?= python3
@@ -14,12 +16,14 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 SALT ?=
 SUBMISSIONS ?=
+EXPORT ?=
+ROSTER ?=
 GRADES ?= grades
 JOBS ?= 2
 # JupyterLab refuses to run as root without --allow-root.
 ROOT_ARGS = $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test bench student grade clean venv
+.PHONY: lab test bench student student-export grade clean venv
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_ARGS) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
@@ -33,9 +37,13 @@ bench: $(STAMP)
 student: $(STAMP)
 	$(PY) -m kpath_nb.coursework student-edition notebooks student $(if $(SALT),--salt "$(SALT)")
 
+student-export: $(STAMP)
+	@test -n "$(SALT)" -a -n "$(EXPORT)" || { echo "usage: make student-export SALT=<course salt> EXPORT=<new folder outside the repository>" >&2; exit 2; }
+	$(PY) -m kpath_nb.coursework student-export . "$(EXPORT)" --salt "$(SALT)"
+
 grade: $(STAMP)
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [SALT=<course salt>]" >&2; exit 2; }
-	$(PY) -m kpath_nb.coursework grade "$(SUBMISSIONS)" --out "$(GRADES)" --jobs $(JOBS) $(if $(SALT),--salt "$(SALT)")
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> SALT=<course salt> [ROSTER=<file>]" >&2; exit 2; }
+	$(PY) -m kpath_nb.coursework grade "$(SUBMISSIONS)" --out "$(GRADES)" --jobs $(JOBS) $(if $(SALT),--salt "$(SALT)") $(if $(ROSTER),--roster "$(ROSTER)")
 
 venv: $(STAMP)
 

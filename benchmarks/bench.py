@@ -210,6 +210,62 @@ def measure_notebooks() -> tuple[float, bool]:
     return time.perf_counter() - start, done.returncode == 0
 
 
+# -- grading throughput ----------------------------------------------------------------------
+
+GRADING_STUDENTS = 2  # students handing in the whole series, per measurement
+GRADING_JOBS = (1, 2)
+GRADING_ROW = "grade the whole series (00–08, worked solutions)"
+GRADING_NOTE = (
+    "- Grading rows: the worked solutions of all nine notebooks, handed in by "
+    f"{GRADING_STUDENTS} students, graded by `python -m kpath_nb.coursework grade`; each "
+    "notebook runs in a fresh kernel inside its own containment (see the instructor guide), "
+    "and the checks run in the grader. Most of a notebook's time is its own teaching cells.")
+
+
+def measure_grading(jobs: int, students: int = GRADING_STUDENTS) -> float:
+    """Seconds per student to grade the whole series handed in by ``students`` students,
+    with ``--jobs jobs`` (the command line, contained as it runs for an instructor)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kpath-bench-grading-") as folder:
+        handed_in = Path(folder) / "submissions"
+        for n in range(students):
+            (handed_in / f"s24{n:05d}").mkdir(parents=True)
+            for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+                (handed_in / f"s24{n:05d}" / notebook.name).write_bytes(notebook.read_bytes())
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kpath_nb.coursework", "grade", str(handed_in),
+                        "--out", str(Path(folder) / "grades"), "--salt", "bench-course",
+                        "--jobs", str(jobs)], cwd=ROOT, check=True, capture_output=True,
+                       env={**os.environ, "MPLBACKEND": "Agg"})
+        return (time.perf_counter() - start) / students
+
+
+def grading_rows() -> list[tuple[str, str, str, str, str]]:
+    """The grading throughput rows of the table, one per ``--jobs``."""
+    from kpath_nb.coursework.sandbox import containment_level
+
+    contained = containment_level().split(":")[0]
+    return [(f"{GRADING_ROW}, --jobs {jobs} ({contained})",
+             f"{measure_grading(jobs):.1f} s per student", "—", "—",
+             f"{PYTHON} {SELF} --only grading")
+            for jobs in GRADING_JOBS]
+
+
+def update_grading_rows() -> None:
+    """Measure grading alone and put its rows into the BENCHMARKS.md there is."""
+    path = ROOT / "BENCHMARKS.md"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if not line.startswith(f"| {GRADING_ROW}")]
+    last = max(i for i, line in enumerate(lines) if line.startswith("|"))
+    lines[last + 1:last + 1] = [f"| {what} | {value} | {target} | {result} | `{command}` |"
+                                for what, value, target, result, command in grading_rows()]
+    if GRADING_NOTE not in lines:
+        lines = [line for line in lines if not line.startswith("- Grading rows:")]
+        lines.append(GRADING_NOTE)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def machine() -> dict:
     model = "unknown"
     cpuinfo = Path("/proc/cpuinfo")
@@ -329,6 +385,9 @@ def main() -> None:
         verdict(seconds, TARGETS["notebooks"]) if passed else "MISS",
         "MPLBACKEND=Agg .venv/bin/python -m pytest -q notebooks -p no:randomly")
 
+    for grading in grading_rows():
+        row(*grading)
+
     box = machine()
     lines = [
         "# Benchmarks",
@@ -384,6 +443,7 @@ def main() -> None:
         f"which on a shared machine counts the time other processes held the CPU (see the "
         f"load average); 'CPU' is `time.thread_time` around the same call: the trace's own "
         f"work.",
+        GRADING_NOTE,
         "- Lookups in tables of more than 64 rows keep only the rows that could match (the "
         "matched one included) in the trace; BPF maps of more than 40 entries likewise.",
         "",
@@ -397,8 +457,12 @@ if __name__ == "__main__":
     parser.add_argument("--child", nargs="+", metavar=("WHAT", "N"),
                         help="run one measurement in this process and print it as JSON: "
                              "seeds, explorer, or scale N")
+    parser.add_argument("--only", choices=["grading"],
+                        help="measure only this section and update its rows of BENCHMARKS.md")
     options = parser.parse_args()
-    if options.child is None:
+    if options.only == "grading":
+        update_grading_rows()
+    elif options.child is None:
         main()
     else:
         what, *rest = options.child

@@ -1,8 +1,10 @@
-"""Grading a folder of submissions: right scores, and no submission stops the run.
+"""Grading a folder of honest submissions: right scores, and no submission stops the run.
 
-The sample class hands in notebook 01 in every way a class does: fully right,
-right but copied from another student's variant, empty, raising, looping forever,
-tampered with, and not a notebook at all.
+The sample class hands in notebook 01 in every way an honest class does: fully
+right, right but copied from another student's variant, empty, raising,
+looping forever, tampered with, and not a notebook at all; and notebook 00 with
+the student's ID written in its enrolment cell. The notebooks are the short
+course of :mod:`grading_class` (the exercises without the teaching cells).
 """
 
 from __future__ import annotations
@@ -14,32 +16,23 @@ import nbformat
 import pytest
 from nbformat.v4 import new_output
 
+from grading_class import NB00, NB01, SALT, answers, blank, literal, short_course, solved
 from kpath_nb.coursework import question
-from kpath_nb.coursework.edition import ANSWER, student_notebook
 from kpath_nb.coursework.grading import grade_folder
 from kpath_nb.coursework.student import STUDENT_MIME
+from kpath_nb.coursework.variants import DEFAULT_SALT, CourseError
 from test_coursework_subnets import SOLVE
-
-REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = REPO / "notebooks"
-NB01 = "01-ip-addresses-and-subnets.ipynb"
-SALT = "test-course"
-
-
-def _answers(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    return [cell for cell in nb.cells if ANSWER in cell.metadata.get("tags", [])]
-
-
-def _literal(key: str, sid: str) -> str:
-    """``answer_N = <the right value for sid>``, written out as a student would."""
-    value = SOLVE[key](question(key, sid, salt=SALT))
-    return f"answer_{key.split('.')[1]} = {value!r}"
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict[str, dict]:
+def course(tmp_path_factory):
+    return short_course(tmp_path_factory.mktemp("course"))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, course) -> dict[str, dict]:
     folder = tmp_path_factory.mktemp("submissions")
-    instructor = nbformat.read(NOTEBOOKS / NB01, as_version=4)
+    instructor = nbformat.read(course / NB01, as_version=4)
 
     def hand_in(name: str, nb: nbformat.NotebookNode) -> None:
         path = folder / name
@@ -48,32 +41,34 @@ def graded(tmp_path_factory) -> dict[str, dict]:
 
     hand_in(f"alice/{NB01}", instructor)               # the worked solutions: right for anyone
     hand_in(f"bob/{NB01}", instructor)
-    copied = student_notebook(instructor)              # alice's values, handed in by carol
-    for cell, key in zip(_answers(copied), sorted(SOLVE)):
-        cell.source = _literal(key, "alice")
+    copied = solved(course, "alice")                   # alice's values, handed in by carol
     [me] = [cell for cell in copied.cells if cell.source.startswith("me = kp.coursework.student")]
     me.outputs = [new_output("execute_result", {STUDENT_MIME: {"id": "alice"},
                                                 "text/plain": "Student('alice')"},
                              execution_count=1)]
     hand_in(f"carol/{NB01}", copied)
-    hand_in(f"dan/{NB01}", student_notebook(instructor))   # nothing answered
-    raising = student_notebook(instructor)
-    _answers(raising)[0].source = _literal("01.1", "erin")
-    _answers(raising)[1].source = "raise ValueError('I give up')"
+    hand_in(f"dan/{NB01}", blank(course))              # nothing answered
+    raising = blank(course)
+    answers(raising)[0].source = literal("01.1", "erin")
+    answers(raising)[1].source = "raise ValueError('I give up')"
     hand_in(f"erin/{NB01}", raising)
-    looping = student_notebook(instructor)
-    _answers(looping)[0].source = _literal("01.1", "frank")
-    _answers(looping)[2].source = "while True:\n    pass"
+    looping = blank(course)
+    answers(looping)[0].source = literal("01.1", "frank")
+    answers(looping)[2].source = "while True:\n    pass"
     hand_in(f"frank/{NB01}", looping)
-    tampered = student_notebook(instructor)
-    _answers(tampered)[0].source = _literal("01.1", "gus")
+    tampered = blank(course)
+    answers(tampered)[0].source = literal("01.1", "gus")
     checks = [c for c in tampered.cells if c.source.startswith("q") and ".check(" in c.source]
     checks[1].source = "print('✅ 01.2 network address: right.')"
     hand_in(f"gus__{NB01}", tampered)
     (folder / "hana.ipynb").write_text("{ this is not a notebook")
+    enrolled = nbformat.read(course / NB00, as_version=4)   # notebook 00, ID entered
+    [enrol] = [c for c in enrolled.cells if "kp.coursework.enrol(" in c.source]
+    enrol.source = enrol.source.replace("student_id = ...", 'student_id = "ines"')
+    hand_in(f"ines/{NB00}", enrolled)
 
     out = tmp_path_factory.mktemp("grades")
-    grade_folder(folder, out, instructor=NOTEBOOKS, salt=SALT, cell_timeout=5, timeout=120,
+    grade_folder(folder, out, instructor=course, salt=SALT, cell_timeout=5, timeout=120,
                  jobs=2)
     with open(out / "summary.csv", encoding="utf-8") as sheet:
         summary = {row["student_id"]: row for row in csv.DictReader(sheet)}
@@ -88,7 +83,7 @@ def _scores(graded: dict, sid: str) -> dict[str, str]:
 
 def test_every_submission_is_reported(graded) -> None:
     assert sorted(graded["summary"]) == ["alice", "bob", "carol", "dan", "erin", "frank", "gus",
-                                         "hana"]
+                                         "hana", "ines"]
 
 
 def test_worked_solutions_score_full_marks_for_every_student(graded) -> None:
@@ -99,9 +94,16 @@ def test_worked_solutions_score_full_marks_for_every_student(graded) -> None:
 
 
 def test_answers_copied_from_another_variant_do_not_fit(graded) -> None:
-    assert int(graded["summary"]["carol"]["points"]) <= 3
-    assert "worked as alice, not carol" in graded["summary"]["carol"]["note"]
+    expected = sum(question(key, "carol", salt=SALT).check(SOLVE[key](
+        question(key, "alice", salt=SALT))).score for key in SOLVE)
+    assert expected < 6
+    assert int(graded["summary"]["carol"]["points"]) == expected
     assert "incorrect" in _scores(graded, "carol").values()
+
+
+def test_saved_outputs_accuse_nobody(graded) -> None:
+    """Outputs are the student's to edit: the grader reads none, and names no classmate."""
+    assert "alice" not in graded["summary"]["carol"]["note"]
 
 
 def test_an_empty_notebook_scores_nothing_and_says_not_answered(graded) -> None:
@@ -115,14 +117,14 @@ def test_a_raising_answer_costs_only_its_exercise(graded) -> None:
     assert (row["points"], row["status"]) == ("1", "raised")
     assert "ValueError: I give up" in row["note"]
     scores = _scores(graded, "erin")
-    assert scores["01.1"] == "correct" and scores["01.2"] == "not run"
+    assert scores["01.1"] == "correct" and scores["01.2"] == "unanswered"
 
 
 def test_an_endless_loop_is_interrupted_and_the_rest_graded(graded) -> None:
     row = graded["summary"]["frank"]
     assert (row["points"], row["status"]) == ("1", "timed out")
     scores = _scores(graded, "frank")
-    assert scores["01.1"] == "correct" and scores["01.3"] == "not run"
+    assert scores["01.1"] == "correct" and scores["01.3"] == "unanswered"
     assert scores["01.4"] == "unanswered"
 
 
@@ -137,13 +139,72 @@ def test_a_file_that_is_not_a_notebook_is_reported(graded) -> None:
     assert row["status"] == "unreadable" and row["points"] == "0"
 
 
-def test_a_kernel_that_ignores_interrupts_is_stopped(tmp_path) -> None:
-    nb = student_notebook(nbformat.read(NOTEBOOKS / NB01, as_version=4))
-    _answers(nb)[0].source = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                              "while True:\n    pass")
+def test_the_enrolment_cell_is_not_tampering(graded) -> None:
+    row = graded["summary"]["ines"]
+    assert (row["points"], row["max_points"], row["status"]) == ("2", "2", "graded")
+
+
+def test_a_notebook_out_of_time_keeps_what_it_earned(tmp_path, course) -> None:
+    nb = blank(course)
+    answers(nb)[0].source = literal("01.1", "ivan")
+    answers(nb)[1].source = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                             "while True:\n    pass")
     (tmp_path / "in" / "ivan").mkdir(parents=True)
     nbformat.write(nb, tmp_path / "in" / "ivan" / NB01)
-    [result] = grade_folder(tmp_path / "in", tmp_path / "out", instructor=NOTEBOOKS, salt=SALT,
+    [result] = grade_folder(tmp_path / "in", tmp_path / "out", instructor=course, salt=SALT,
                             cell_timeout=2, timeout=15)
-    assert result.status == "timed out" and result.points == 0
-    assert len(result.rows) == 6 and {row.status for row in result.rows} == {"not run"}
+    assert result.status == "timed out" and result.points == 1
+    statuses = [row.status for row in result.rows]
+    assert statuses == ["correct"] + ["not run"] * 5
+
+
+@pytest.mark.parametrize("salt", ["", "  ", DEFAULT_SALT])
+def test_grading_without_the_course_salt_is_refused(tmp_path, salt) -> None:
+    with pytest.raises(CourseError, match="salt"):
+        grade_folder(tmp_path, tmp_path / "out", instructor=tmp_path, salt=salt)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_default_salt_is_used_only_when_asked_for(tmp_path) -> None:
+    assert grade_folder(tmp_path, tmp_path / "out", instructor=tmp_path, salt=DEFAULT_SALT,
+                        allow_default_salt=True) == []
+    assert (tmp_path / "out" / "summary.csv").read_text().startswith("student_id,")
+
+
+def test_without_full_containment_the_grader_still_grades(tmp_path, course, monkeypatch) -> None:
+    """Not root (or no mount namespace): the same grading, with rlimits and a killed group."""
+    from kpath_nb.coursework import sandbox
+    monkeypatch.setattr(sandbox, "containment_level", lambda: "reduced containment: testing")
+    for sid, end in (("jo", ""), ("kim", "\nimport signal\nsignal.signal(signal.SIGINT, "
+                                         "signal.SIG_IGN)\nwhile True:\n    pass")):
+        nb = solved(course, sid)
+        answers(nb)[4].source += f"\nimport subprocess\nsubprocess.Popen(['sleep', '613']){end}"
+        (tmp_path / "in" / sid).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "in" / sid / NB01)
+    jo, kim = grade_folder(tmp_path / "in", tmp_path / "out", instructor=course, salt=SALT,
+                           cell_timeout=2, timeout=12)
+    assert (jo.points, jo.status) == (6, "graded")
+    assert (kim.points, kim.status) == (4, "timed out")
+    assert _left_behind() == []
+
+
+def _left_behind() -> list[str]:
+    """Processes a reduced-containment submission could leave: its ``sleep 613``, or a kernel
+    of a grading run whose parent is gone."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if command == "sleep 613 " or ("/kpath-grading-" in command and parent == 1):
+            found.append(command)
+    return found
+
+
+def test_an_output_folder_that_is_a_link_is_refused_before_grading(tmp_path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "real")
+    with pytest.raises(CourseError, match="symbolic link"):
+        grade_folder(tmp_path, tmp_path / "out", instructor=tmp_path, salt=SALT)

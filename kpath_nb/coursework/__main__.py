@@ -1,25 +1,25 @@
 """Command line for instructors: build the student edition, grade submissions.
 
 ``python -m kpath_nb.coursework student-edition notebooks student --salt fall-2026``
+``python -m kpath_nb.coursework student-export . ../kpath-fall-2026 --salt fall-2026``
 ``python -m kpath_nb.coursework grade submissions/ --out grades/ --salt fall-2026``
-(``make student`` and ``make grade`` call these);
+(``make student``, ``make student-export`` and ``make grade`` call these);
 ``python -m kpath_nb.coursework exercises [--student ID]`` lists the exercises.
-``run-one`` is the grader's own child process.
+The grader's own child process is ``python -m kpath_nb.coursework.execution``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-import nbformat
-
 from ..errors import KpathError
-from .edition import build_student_edition
-from .grading import CELL_TIMEOUT, NOTEBOOK_TIMEOUT, Submission, execute_for_grading, grade_folder
+from .edition import build_student_edition, export_student_tree
+from .grading import CELL_TIMEOUT, NOTEBOOK_TIMEOUT, Submission, grade_folder
+from .inbox import read_roster
 from .questions import exercise_keys, question
+from .sandbox import containment_level
 from .variants import course_salt
 
 
@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     edition.add_argument("target", type=Path, help="where the student edition goes")
     edition.add_argument("--salt", default=None,
                          help="the course salt, written beside the student notebooks")
+    export = commands.add_parser("student-export",
+                                 help="write the students' copy of the repository (no tests, "
+                                      "no solutions, no history)")
+    export.add_argument("repo", type=Path, help="the repository (instructor edition)")
+    export.add_argument("target", type=Path, help="a new folder outside the repository")
+    export.add_argument("--salt", required=True, help="the course salt")
     grade = commands.add_parser("grade", help="grade a folder of submitted notebooks")
     grade.add_argument("folder", type=Path, help="the submissions: <id>/<notebook>.ipynb, "
                                                  "<id>__<notebook>.ipynb or <id>.ipynb")
@@ -49,15 +55,14 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"seconds one notebook may run (default {NOTEBOOK_TIMEOUT})")
     grade.add_argument("--jobs", type=int, default=1,
                        help="notebooks graded at once (default 1)")
+    grade.add_argument("--roster", type=Path, default=None,
+                       help="the course's student IDs, one a line: others are flagged")
+    grade.add_argument("--allow-default-salt", action="store_true",
+                       help="grade with the default salt (refused unless given)")
     listing = commands.add_parser("exercises", help="list every exercise with its points")
     listing.add_argument("--student", default=None,
                          help="also show this student's variant of each question")
     listing.add_argument("--salt", default=None, help="the course salt (with --student)")
-    one = commands.add_parser("run-one", help=argparse.SUPPRESS)
-    one.add_argument("path", type=Path)
-    one.add_argument("--student", required=True)
-    one.add_argument("--salt", required=True)
-    one.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT)
     return parser
 
 
@@ -74,24 +79,28 @@ def main(argv: list[str] | None = None) -> int:
             written = build_student_edition(args.source, args.target, salt=args.salt)
             print(f"wrote {len(written)} student notebooks to {args.target}/"
                   + (" with the course salt" if args.salt else " (default salt)"))
+        elif args.command == "student-export":
+            written = export_student_tree(args.repo, args.target, salt=args.salt)
+            print(f"wrote the students' copy to {args.target}/ ({len(written)} notebooks); "
+                  f"commit it as a branch with no history of its own (see the instructor guide)")
         elif args.command == "exercises":
             salt = args.salt or course_salt()
             for key in exercise_keys():
                 q = question(key, args.student or "practice", salt=salt)
                 print(f"{key:<6} {q.points} pt  {q.title}"
                       + (f"\n       {q.text}" if args.student else ""))
-        elif args.command == "run-one":
-            nb = nbformat.read(args.path, as_version=4)
-            print(json.dumps(execute_for_grading(nb, args.student, args.salt, args.cell_timeout)))
         else:
             if not args.folder.is_dir():
                 print(f"error: {args.folder} is not a folder of submissions", file=sys.stderr)
                 return 2
             salt = args.salt or course_salt(args.edition if args.edition.is_dir() else None)
+            roster = read_roster(args.roster) if args.roster is not None else None
+            print(containment_level())
             print(f"{'student':<16} nb  points  status")
             results = grade_folder(args.folder, args.out, instructor=args.notebooks, salt=salt,
                                    cell_timeout=args.cell_timeout, timeout=args.timeout,
-                                   jobs=args.jobs,
+                                   jobs=args.jobs, roster=roster,
+                                   allow_default_salt=args.allow_default_salt,
                                    progress=lambda graded: print(_line(graded), flush=True))
             print(f"graded {len(results)} notebooks; wrote {args.out / 'grades.csv'} and "
                   f"{args.out / 'summary.csv'}")

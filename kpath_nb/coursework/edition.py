@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -31,14 +32,20 @@ from nbformat import NotebookNode
 
 from .variants import CourseError, write_course_file
 
-__all__ = ["SOLUTION", "ANSWER", "EditionError", "answer_names", "student_notebook",
-           "build_student_edition"]
+__all__ = ["SOLUTION", "ANSWER", "STUDENT_TREE", "EditionError", "answer_names",
+           "student_notebook", "build_student_edition", "export_student_tree"]
 
 SOLUTION = "solution"
 """The tag of a cell holding an exercise's worked answer (instructor edition only)."""
 
 ANSWER = "answer"
 """The tag of the cell where a student writes an answer (student edition)."""
+
+STUDENT_TREE = ("kpath_nb", "data", "README.md", "Makefile", "pyproject.toml",
+                "environment.yml", ".gitignore", "docs/errors.md")
+"""What of the repository a student's copy holds, beside the student edition: the package and
+what installs and runs it; never ``tests/`` (their solvers answer every exercise), the
+instructor guide, the benchmarks or the history."""
 
 _ASSIGNED = re.compile(r"^[ \t]*(answer_\d+)\s*=(?!=)", re.MULTILINE)
 
@@ -141,3 +148,36 @@ def build_student_edition(source: Path | str, target: Path | str, *, salt: str |
     if salt is not None:
         write_course_file(target, salt)
     return written
+
+
+def export_student_tree(repo: Path | str, target: Path | str, *, salt: str) -> list[Path]:
+    """Write the students' copy of the repository into ``target``: what :data:`STUDENT_TREE`
+    names, and the student edition as ``notebooks/``, with the course salt.
+
+    ``target`` is meant to become the only commit of a branch of its own (see the
+    instructor guide): no test, solution or instructor history goes there.
+
+    Returns
+    -------
+    list of Path
+        The student notebooks written.
+
+    Raises
+    ------
+    EditionError
+        When ``target`` exists and is not empty, or is inside ``repo``.
+    """
+    repo, target = Path(repo).resolve(), Path(target).resolve()
+    if target == repo or repo in target.parents:
+        raise EditionError("the students' copy must go outside the repository")
+    if target.exists() and any(target.iterdir()):
+        raise EditionError(f"{target.name}/ is not empty; the students' copy needs a new folder")
+    junk = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
+    for name in STUDENT_TREE:
+        source = repo / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=junk)
+        elif source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return build_student_edition(repo / "notebooks", target / "notebooks", salt=salt)

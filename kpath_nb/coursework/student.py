@@ -74,7 +74,8 @@ class Student:
         return f"Student({self.id!r})"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
-        """Markdown for the reader; the ID for the grader, who compares it with the file's."""
+        """Markdown for the reader; the ID as data, which a saved notebook keeps (the grader
+        reads no output: it names the student from where the file lies)."""
         return {"text/plain": repr(self), "text/markdown": self._repr_markdown_(),
                 STUDENT_MIME: {"id": self.id}}
 
