@@ -429,7 +429,7 @@ class Cluster:
             Rewrite every node's routes now. Joining many nodes at once, pass False
             and call :meth:`refresh_routes` once at the end.
         """
-        target = self.underlay.nodes.get(node)
+        target = self.underlay.nodes.get(node) if isinstance(node, str) else None
         if not isinstance(target, K8sNode):
             raise UnknownEndpointError(f"{node!r} is not a Kubernetes node of the underlay")
         self._nodes.setdefault(node, target)

@@ -87,6 +87,10 @@ def load_topology(name_or_path: str | Path) -> Topology | Cluster:
     ...
     kpath_nb.errors.KpathError: no topology called 'atlantis': known are ...
     """
+    if not isinstance(name_or_path, (str, Path)):
+        raise KpathError(f"load_topology takes a topology name or a path to a .yaml file, not "
+                         f"{type(name_or_path).__name__} {name_or_path!r:.40}; known names are "
+                         f"{', '.join(available_topologies())}")
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         found = [d / f"{path.name}.yaml" for d in topology_dirs() if (d / f"{path.name}.yaml").is_file()]

@@ -570,3 +570,12 @@ def test_valid_kubernetes_names_and_labels_are_taken():
                      {"k8s-app": "kube-dns", "app.kubernetes.io/name": "Core_DNS.1", "tier": ""},
                      namespace="kube-system")
     assert pod.qualified_name == "kube-system/coredns-5d78c9869d-x7k2p.v1"
+
+
+@pytest.mark.parametrize("node", [["x"], {}, 5])
+def test_join_and_bpf_maps_name_nodes_with_text(node):
+    cl = kp.load_topology("seed-cilium-buildings")
+    with pytest.raises(UnknownEndpointError):
+        cl.join(node)
+    with pytest.raises(UnknownEndpointError):
+        cl.bpf_map(node, "cilium_lxc")

@@ -304,3 +304,9 @@ def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
 def test_parse_topology_wants_text(value):
     with pytest.raises(TopologyError, match="parse_topology reads YAML text"):
         kp.parse_topology(value)
+
+
+@pytest.mark.parametrize("value", [None, 5, ["seed-neighborhoods"], b"two-hosts"])
+def test_load_topology_wants_a_name_or_a_path(value):
+    with pytest.raises(KpathError, match="load_topology takes a topology name or a path"):
+        kp.load_topology(value)
