@@ -117,8 +117,22 @@ class IpamExplorer(widgets.VBox):
 
     def sync(self) -> bool:
         """Show the cluster as it is now if it changed since the explorer last drew it (a pod
-        created or deleted by code elsewhere); return whether it had. Every button and the
-        node dropdown call this first."""
+        created or deleted by code elsewhere). Every button and the node dropdown call this
+        first, and so does displaying the explorer again.
+
+        Returns
+        -------
+        bool
+            Whether the cluster had changed.
+
+        Examples
+        --------
+        >>> import kpath_nb as kp
+        >>> ex = explore_ipam(kp.load_topology("seed-cilium-buildings"))
+        >>> _ = ex.cluster.add_pod("apartment-18", "building-blue")
+        >>> ex.sync(), "apartment-18" in ex.pod.options, ex.sync()
+        (True, True, False)
+        """
         if self.cluster.changes == self._seen:
             return False
         self._before, self._changed = self._drawn, []
