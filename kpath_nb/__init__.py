@@ -21,7 +21,8 @@ from .addr import (BROADCAST_MAC, MacAddress, broadcast_address, mac_from_name,
                    network_address, parse_address, parse_interface, parse_network, same_subnet,
                    to_binary)
 from .cluster import CiliumConfig, Cluster, K8sNode, Pod
-from .errors import AddressError, KpathError, TopologyError, UnknownEndpointError
+from .errors import (AddressError, KpathError, NotANetworkError, SpecialDestinationError,
+                     TopologyError, UnknownEndpointError)
 from .generate import generate_cluster
 from .ipam import IpamError, IpamExhaustedError
 from .io import available_topologies, load_topology, parse_topology
@@ -73,7 +74,7 @@ __all__ = [
     "ARP", "AddressError", "CiliumConfig", "Cluster", "IpamError", "IpamExhaustedError",
     "K8sNode", "Pod", "generate_cluster", "ArpTable", "BROADCAST_MAC", "Ethernet", "ForwardingTable", "Hop",
     "Host", "ICMP", "IPv4", "Interface", "KpathError", "Learned", "Link", "Lookup", "MacAddress",
-    "Packet", "Payload", "Route", "RouteTable", "Router", "Switch", "TCP", "Topology",
+    "NotANetworkError", "SpecialDestinationError", "Packet", "Payload", "Route", "RouteTable", "Router", "Switch", "TCP", "Topology",
     "TopologyError", "Trace", "UDP", "VXLAN", "UnknownEndpointError", "available_topologies",
     "broadcast_address", "load_topology", "mac_from_name", "network_address", "parse_address",
     "parse_interface", "parse_network", "parse_topology", "same_subnet", "to_binary", "trace",

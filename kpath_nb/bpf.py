@@ -168,7 +168,7 @@ class CtEntry:
 
 
 def _node(cluster: "Cluster", node: str) -> "K8sNode":
-    found = cluster.nodes.get(node)
+    found = cluster.nodes.get(node) if isinstance(node, str) else None
     if found is None or found.pod_cidr is None:
         raise UnknownEndpointError(
             f"unknown node {node!r}: nodes are {', '.join(cluster.nodes)}")

@@ -41,6 +41,7 @@ from .agentroutes import AgentRoutes, JoinedCidrs
 from .errors import KpathError, TopologyError, UnknownEndpointError
 from .identity import Identity, IdentityAllocator
 from .ipam import CLUSTER_POOL_DEFAULT, MASK_SIZE_DEFAULT, NodeAllocator, PodCidrAllocator
+from .k8snames import check_pod
 from .tables import IndexedRouteTable, Route, RouteTable
 from .topology import Host, Interface, Topology
 
@@ -316,6 +317,9 @@ class Cluster:
         self.allocators: dict[str, NodeAllocator] = {}
         self.conntrack: dict[str, list[CtEntry]] = {}
         self._generation = 0
+        self.changes = 0
+        """Counts joins, pod creations and deletions: a view compares it with the count it
+        last drew to notice that the cluster changed underneath it."""
         self._rng: dict[str, random.Random] = {}
         self._endpoint_ids: dict[str, set[int]] = {}
         self._pod_by_ip: dict[IPv4Address, Pod] = {}
@@ -445,7 +449,7 @@ class Cluster:
             Rewrite every node's routes now. Joining many nodes at once, pass False
             and call :meth:`refresh_routes` once at the end.
         """
-        target = self.underlay.nodes.get(node)
+        target = self.underlay.nodes.get(node) if isinstance(node, str) else None
         if not isinstance(target, K8sNode):
             raise UnknownEndpointError(f"{node!r} is not a Kubernetes node of the underlay")
         self._nodes.setdefault(node, target)
@@ -463,6 +467,7 @@ class Cluster:
             raise TopologyError(str(exc), node=node, field="router_ip") from None
         target.pod_cidr = cidr
         self.allocators[node] = allocator
+        self.changes += 1
         self._rng[node] = random.Random(f"{self.config.seed}/{node}/endpoints")
         target.health_ip = allocator.allocate("health")
         self._endpoint_ids[node] = set()
@@ -496,23 +501,37 @@ class Cluster:
 
         Raises
         ------
+        TopologyError
+            When the name, namespace or labels are not what Kubernetes accepts (checked
+            before any address is handed out), or the name is taken.
+        UnknownEndpointError
+            When ``node`` is not a node of the cluster.
         IpamExhaustedError
             When the node's pod CIDR has no free address left.
         """
+        check_pod(name, namespace, labels)
         if name in self.pods:
             raise TopologyError(f"pod {name!r} already exists on {self.pods[name].node}; pod "
                                 f"names must be unique", field="pods")
-        if node not in self.nodes or self.nodes[node].pod_cidr is None:
+        if not isinstance(node, str) or node not in self.nodes \
+                or self.nodes[node].pod_cidr is None:
             raise UnknownEndpointError(
                 f"unknown node {node!r} for pod {name!r}: nodes are {', '.join(self.nodes)}")
         host = self.nodes[node]
-        address = self.allocators[node].allocate(f"{namespace}/{name}", ip)
+        allocator = self.allocators[node]
+        address = allocator.allocate(f"{namespace}/{name}", ip)
+        try:  # nothing below may keep the address if it fails
+            identity = self.identities.allocate(labels, namespace)
+            endpoint_id = self._endpoint_id(node)
+        except KpathError:
+            allocator.release(address)
+            raise
         self._generation += 1
+        self.changes += 1
         container = hashlib.sha256(f"{namespace}/{name}/{self._generation}".encode()).hexdigest()
         lxc = f"lxc{container[:12]}"
         pod = Pod(name, node=node, namespace=namespace, labels=dict(labels or {}),
-                  identity=self.identities.allocate(labels, namespace),
-                  endpoint_id=self._endpoint_id(node), lxc=lxc)
+                  identity=identity, endpoint_id=endpoint_id, lxc=lxc)
         pod.interfaces["eth0"] = Interface("eth0", mac_from_name(container, "eth0"),
                                            IPv4Interface((int(address), 32)))
         routes = self._pod_routes.get(node)
@@ -539,6 +558,7 @@ class Cluster:
         """
         pod = self.pod(name)
         host = self.nodes[pod.node]
+        self.changes += 1
         self.allocators[pod.node].release(pod.ip)
         self._endpoint_ids[pod.node].discard(pod.endpoint_id)
         self.underlay.remove_interface(pod.node, pod.lxc)

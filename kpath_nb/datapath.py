@@ -41,6 +41,7 @@ from .addr import BROADCAST_MAC
 from .bpf import (CT_LIFETIME_NONTCP, CT_LIFETIME_TCP_SYN, CtEntry, IpcacheEntry, LxcEntry,
                   ipcache_entries, ipcache_lookup, lxc_entries, lxc_lookup)
 from .cluster import VXLAN_OVERHEAD, Cluster, K8sNode, Pod
+from .destinations import check_destination
 from .errors import KpathError, UnknownEndpointError
 from .identity import RESERVED
 from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
@@ -71,6 +72,7 @@ def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | N
     if src_owner is None:
         raise_unknown(cl, src)
     _, dst_ip = cl.resolve(dst)
+    check_destination(cl, dst_ip)
     cidr_owner = cl.node_by_cidr(dst_ip)  # health IPs come from their node's pod CIDR
     if cidr_owner is not None and dst_ip == cidr_owner.health_ip:
         raise KpathError(f"{dst_ip} is a cilium-health endpoint, which this model leaves out; "

@@ -12,6 +12,8 @@ __all__ = [
     "AddressError",
     "TopologyError",
     "UnknownEndpointError",
+    "SpecialDestinationError",
+    "NotANetworkError",
 ]
 
 
@@ -75,3 +77,14 @@ class UnknownEndpointError(KpathError, LookupError):
 
     def __str__(self) -> str:  # LookupError would quote the message like a key
         return str(self.args[0])
+
+
+class SpecialDestinationError(KpathError, ValueError):
+    """A destination that is not one host: ``0.0.0.0``, a broadcast or a multicast group.
+
+    The message says what Linux does with such a packet.
+    """
+
+
+class NotANetworkError(KpathError, TypeError):
+    """Something else (a name, say) where a network or a cluster goes."""

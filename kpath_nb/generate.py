@@ -20,10 +20,20 @@ from .cluster import CiliumConfig, Cluster, K8sNode
 from .errors import KpathError
 from .topology import Topology
 
-__all__ = ["generate_cluster", "cluster_on_switch", "random_network", "NODE_NETWORK", "APPS"]
+__all__ = ["generate_cluster", "cluster_on_switch", "random_network", "NODE_NETWORK", "APPS",
+           "MAX_NODES", "MAX_PODS"]
 
 NODE_NETWORK = IPv4Network("172.16.0.0/16")
 """The node network of generated clusters: room for 65,534 nodes."""
+
+MAX_NODES = 5000
+"""The most nodes :func:`generate_cluster` builds: Kubernetes' own limit for one cluster
+("Considerations for large clusters"). 5,000 nodes x 30 pods build in under two minutes
+on a busy two-core machine; the node network would hold 65,533 nodes, but a cluster that
+size took a quarter of an hour."""
+
+MAX_PODS = 150_000
+"""The most pods in all: Kubernetes' limit for one cluster."""
 
 APPS = ("web", "api", "db", "cache", "queue")
 """Pods get ``app`` labels from this list in turn, so identities repeat across pods."""
@@ -84,10 +94,12 @@ def generate_cluster(nodes: int = 3, pods_per_node: int = 10, seed: int | str = 
     Parameters
     ----------
     nodes : int
-        Number of Kubernetes nodes, named ``node-1`` ... ``node-N``, on 172.16.0.0/16.
+        Number of Kubernetes nodes, named ``node-1`` ... ``node-N``, on 172.16.0.0/16;
+        at most :data:`MAX_NODES` (5,000, as in Kubernetes).
     pods_per_node : int
         Pods per node, named ``pod-<node>-<k>``; at most 252 with /24 pod CIDRs
-        (254 usable addresses less the router and health IPs).
+        (254 usable addresses less the router and health IPs), and at most
+        :data:`MAX_PODS` (150,000) in all.
     seed : int or str
         Makes the agents' address choices reproducible.
 
@@ -96,11 +108,16 @@ def generate_cluster(nodes: int = 3, pods_per_node: int = 10, seed: int | str = 
     Cluster
         With Cilium's defaults: VXLAN tunnel, legacy host routing, cluster-pool 10.0.0.0/8 /24.
     """
-    if not 1 <= nodes < NODE_NETWORK.num_addresses - 2:
-        raise KpathError(f"nodes must be between 1 and {NODE_NETWORK.num_addresses - 3}")
-    if not 0 <= pods_per_node <= 252:
-        raise KpathError("pods_per_node must be between 0 and 252 (a /24 holds 254 "
-                         "addresses, two of them for the router and health endpoint)")
+    if not _whole(nodes) or not 1 <= nodes <= MAX_NODES:
+        raise KpathError(f"nodes must be a whole number between 1 and {MAX_NODES:,} (the "
+                         f"largest cluster Kubernetes supports), not {nodes!r}")
+    if not _whole(pods_per_node) or not 0 <= pods_per_node <= 252:
+        raise KpathError(f"pods_per_node must be a whole number between 0 and 252 (a /24 "
+                         f"holds 254 addresses, two of them for the router and health "
+                         f"endpoint), not {pods_per_node!r}")
+    if nodes * pods_per_node > MAX_PODS:
+        raise KpathError(f"{nodes:,} nodes x {pods_per_node} pods is {nodes * pods_per_node:,} "
+                         f"pods; Kubernetes supports at most {MAX_PODS:,} in one cluster")
     # Building makes millions of objects and no garbage: the cyclic collector would only
     # scan them again and again (half the time at 1000 nodes), so it waits until the end.
     # Then one full collection here, while building, moves them all to the oldest
@@ -123,6 +140,10 @@ def generate_cluster(nodes: int = 3, pods_per_node: int = 10, seed: int | str = 
     if collecting:
         gc.collect()
     return cluster
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 FAULTS = ("none", "missing-return", "missing-default", "loop")

@@ -48,6 +48,11 @@ _CILIUM_KEYS = {"routing_mode", "tunnel_protocol", "tunnel_port", "host_routing"
 _IPAM_KEYS = {"mode", "pool", "mask_size"}
 _POD_KEYS = {"node", "labels", "namespace", "ip"}
 
+MAX_FILE_BYTES = 1_000_000
+"""The largest topology file read: the shipped ones are 2 kB, a generated one is never a file."""
+MAX_DEPTH = 32
+"""How deeply YAML may nest lists and mappings; a topology needs 5 levels."""
+
 
 def topology_dirs() -> list[Path]:
     """Where named topologies are looked up: shipped with the package, then the repository's
@@ -82,6 +87,10 @@ def load_topology(name_or_path: str | Path) -> Topology | Cluster:
     ...
     kpath_nb.errors.KpathError: no topology called 'atlantis': known are ...
     """
+    if not isinstance(name_or_path, (str, Path)):
+        raise KpathError(f"load_topology takes a topology name or a path to a .yaml file, not "
+                         f"{type(name_or_path).__name__} {name_or_path!r:.40}; known names are "
+                         f"{', '.join(available_topologies())}")
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         found = [d / f"{path.name}.yaml" for d in topology_dirs() if (d / f"{path.name}.yaml").is_file()]
@@ -90,9 +99,21 @@ def load_topology(name_or_path: str | Path) -> Topology | Cluster:
                              f"{', '.join(available_topologies())}, or give a path to a .yaml file")
         path = found[0]
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.exists() and not path.is_file():
+            raise KpathError(f"cannot read topology file {str(path)!r}: it is not a regular "
+                             f"file (a folder, a pipe or a device); give a .yaml file")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise KpathError(f"cannot read topology file {str(path)!r}: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise TopologyError(f"the file is larger than {MAX_FILE_BYTES:,} bytes; a topology "
+                            f"file is a few kilobytes", source=path.name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TopologyError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                            f"{exc.start}); save the file as UTF-8", source=path.name) from None
     return parse_topology(text, source=path.name)
 
 
@@ -106,6 +127,12 @@ def parse_topology(text: str, source: str = "<text>") -> Topology | Cluster:
     ...
     kpath_nb.errors.TopologyError: <text>, node 'h1', field 'interfaces.eth0.ip': '10.0.0.300/24' is not an IPv4 address with a mask; write it like 10.0.10.14/24
     """
+    if not isinstance(text, str):
+        raise TopologyError(f"parse_topology reads YAML text, not {type(text).__name__}; "
+                            f"for a file use load_topology(path)", source=source)
+    if len(text) > MAX_FILE_BYTES:
+        raise TopologyError(f"the text is longer than {MAX_FILE_BYTES:,} characters; a "
+                            f"topology is a few kilobytes", source=source)
     try:
         doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -120,7 +147,26 @@ def parse_topology(text: str, source: str = "<text>") -> Topology | Cluster:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """YAML's safe loader, except that a key given twice is an error, not a silent overwrite."""
+    """YAML's safe loader, except that a key given twice is an error, not a silent overwrite,
+    and that aliases (``*name``) and nesting deeper than :data:`MAX_DEPTH` are refused: a few
+    hundred bytes of aliases to aliases would otherwise expand to gigabytes."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a topology file; write the "
+                "value out", self.peek_event().start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"lists and mappings nest more than {MAX_DEPTH} levels deep; a "
+                "topology file needs about five", self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set = set()
@@ -164,8 +210,8 @@ def _build(doc: Any, source: str) -> Topology | Cluster:
 
 def _build_network(doc: dict, source: str, *, cluster: bool) -> Topology:
     nodes = _mapping(doc.get("nodes"), "nodes")
-    net = Topology(str(doc.get("name") or Path(source).stem),
-                   str(doc.get("description") or "").strip())
+    net = Topology(_text(doc.get("name"), "name") or Path(source).stem,
+                   _text(doc.get("description"), "description").strip())
     for name, spec in nodes.items():
         spec = _mapping(spec, "its definition", str(name))
         kind = spec.get("kind")
@@ -245,6 +291,14 @@ def _build_cluster(doc: dict, source: str) -> Cluster:
         except KpathError as exc:
             raise TopologyError(str(exc), node=str(name), field="pods") from None
     return cluster
+
+
+def _text(value: Any, what: str) -> str:
+    """A scalar as text ("" for none); a list or mapping is a mistake."""
+    if isinstance(value, (dict, list)):
+        raise TopologyError(f"{what} must be plain text, not a {type(value).__name__}",
+                            field=what)
+    return "" if value is None else str(value)
 
 
 def _names(values: Any, node: Any) -> list[str]:

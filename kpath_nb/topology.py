@@ -615,6 +615,9 @@ class Topology:
     # -- checks -------------------------------------------------------------------
 
     def _check_new_name(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise TopologyError(f"a node name is text like 'house-14', not "
+                                f"{type(name).__name__} {name!r:.40}", node=repr(name)[:40])
         if not name or ":" in name or any(c.isspace() for c in name):
             raise TopologyError("a node name must be non-empty, without spaces or ':'",
                                 node=name or "<empty>")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
 from .addr import BROADCAST_MAC, MacAddress, parse_address
+from .destinations import check_destination, check_network
 from .errors import KpathError
 from .packet import (ARP, DEFAULT_TTL, ETHERTYPE_ARP, ICMP, IPPROTO_ICMP, IPPROTO_TCP,
                      IPPROTO_UDP, TCP, UDP, Ethernet, IPv4, Packet, Payload)
@@ -87,6 +88,7 @@ def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, d
     >>> [h.action for h in tr.request_hops]
     ['arp', 'flood', 'arp', 'switch', 'send', 'switch', 'deliver']
     """
+    check_network(net)
     proto = str(proto).lower()
     if proto not in PROTOCOLS:
         raise KpathError(f"unknown protocol {proto!r}: choose one of {', '.join(PROTOCOLS)}")
@@ -101,12 +103,7 @@ def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, d
                              ttl=ttl)
     src_node, src_ip = net.resolve(src)
     dst_ip = _destination_address(net, dst)
-    for address in src_node.addresses():
-        if dst_ip == address.network.broadcast_address and address.network.prefixlen < 31 \
-                or dst_ip == IPv4Address("255.255.255.255"):
-            raise KpathError(
-                f"{dst_ip} is a broadcast address, not one host; tracing a broadcast "
-                f"(ping -b) is left out of this model: pick a host's address")
+    check_destination(net, dst_ip)
     journey = _Journey(net, learn)
     named_source = str(src).strip() == src_node.name
     first = _first_packet(proto, src_ip, dst_ip, ttl, dport)

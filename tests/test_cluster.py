@@ -444,6 +444,13 @@ def test_generate_cluster_limits():
         kp.generate_cluster(nodes=1, pods_per_node=253)
     with pytest.raises(kp.KpathError, match="nodes must be"):
         kp.generate_cluster(nodes=0)
+    with pytest.raises(kp.KpathError, match="between 1 and 5,000 .* not 5001"):
+        kp.generate_cluster(nodes=5001)
+    with pytest.raises(kp.KpathError, match="at most 150,000 in one cluster"):
+        kp.generate_cluster(nodes=5000, pods_per_node=31)
+    for nodes, pods in (("3", 1), (2.5, 1), (None, 1), (True, 1), (2, "x"), (2, None)):
+        with pytest.raises(kp.KpathError, match="must be a whole number"):
+            kp.generate_cluster(nodes=nodes, pods_per_node=pods)
     full = kp.generate_cluster(nodes=1, pods_per_node=252, seed=0)
     assert full.allocators["node-1"].status() == "IPv4: 254/254 allocated from 10.0.0.0/24"
     with pytest.raises(IpamExhaustedError):
@@ -512,3 +519,63 @@ def test_a_pods_eth0_takes_the_ifindex_next_to_its_lxc(cl):
         lxc = cl.node_of(pod.name).ifindex[pod.lxc]
         assert pod.ifindex == lxc - 1
         assert pod.ifindex not in cl.node_of(pod.name).ifindex.values()  # it moved away
+
+
+# -- pods: Kubernetes' names and labels, checked before any address is handed out --------
+
+@pytest.mark.parametrize("args, kwargs, match", [
+    ((5, "node-1"), {}, "a pod name is text like 'web-1', not int 5"),
+    ((None, "node-1"), {}, "a pod name is text"),
+    (("Web_1", "node-1"), {}, "pod name 'Web_1' is not a valid Kubernetes name"),
+    (("", "node-1"), {}, "pod name '' is not a valid Kubernetes name"),
+    (("wéb", "node-1"), {}, "not a valid Kubernetes name"),
+    (("web", "node-1", {"app": ["x"]}), {}, r"label app=\['x'\] of pod 'web'"),
+    (("web", "node-1", {"app": 2}), {}, "write numbers in quotes"),
+    (("web", "node-1", "app=web"), {}, "must be a mapping like"),
+    (("web", "node-1", {"a" * 64: "x"}), {}, "label key 'a+' of pod 'web' is not valid"),
+    (("web", "node-1", {"a/b/c": "x"}), {}, "label key 'a/b/c'"),
+    (("web", "node-1"), {"namespace": None}, "namespace None of pod 'web'"),
+    (("web", "node-1"), {"namespace": "Kube System"}, "not a valid Kubernetes namespace"),
+])
+def test_bad_pod_requests_are_refused_and_leak_nothing(args, kwargs, match):
+    cl = kp.generate_cluster(nodes=2, pods_per_node=1, seed=3)
+    owners = dict(cl.allocators["node-1"].owners)
+    ids = set(cl._endpoint_ids["node-1"])
+    with pytest.raises(TopologyError, match=match):
+        cl.add_pod(*args, **kwargs)
+    assert cl.allocators["node-1"].owners == owners and cl._endpoint_ids["node-1"] == ids
+    assert set(cl.pods) == {"pod-1-1", "pod-2-1"}
+    with pytest.raises(kp.UnknownEndpointError, match="pods are pod-1-1, pod-2-1"):
+        cl.pod("nope")  # later messages still list the pods
+
+
+@pytest.mark.parametrize("node", [1, ["x"], None, "node-9"])
+def test_a_pod_on_a_node_that_is_no_node_name(node):
+    cl = kp.generate_cluster(nodes=2, pods_per_node=0, seed=3)
+    with pytest.raises(kp.UnknownEndpointError, match="nodes are node-1, node-2"):
+        cl.add_pod("web", node)
+
+
+def test_a_failure_after_allocation_gives_the_address_back():
+    cl = kp.generate_cluster(nodes=1, pods_per_node=0, seed=3)
+    cl._endpoint_ids["node-1"].update(range(1, 4096))  # every endpoint ID in use
+    with pytest.raises(kp.KpathError, match="no endpoint IDs left"):
+        cl.add_pod("web", "node-1")
+    assert cl.allocators["node-1"].status() == "IPv4: 2/254 allocated from 10.0.0.0/24"
+
+
+def test_valid_kubernetes_names_and_labels_are_taken():
+    cl = kp.generate_cluster(nodes=1, pods_per_node=0, seed=3)
+    pod = cl.add_pod("coredns-5d78c9869d-x7k2p.v1", "node-1",
+                     {"k8s-app": "kube-dns", "app.kubernetes.io/name": "Core_DNS.1", "tier": ""},
+                     namespace="kube-system")
+    assert pod.qualified_name == "kube-system/coredns-5d78c9869d-x7k2p.v1"
+
+
+@pytest.mark.parametrize("node", [["x"], {}, 5])
+def test_join_and_bpf_maps_name_nodes_with_text(node):
+    cl = kp.load_topology("seed-cilium-buildings")
+    with pytest.raises(UnknownEndpointError):
+        cl.join(node)
+    with pytest.raises(UnknownEndpointError):
+        cl.bpf_map(node, "cilium_lxc")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -240,3 +241,72 @@ def test_shipped_files_have_no_duplicate_keys():
     assert files
     for path in files:
         yaml.load(path.read_text(encoding="utf-8"), Loader=Strict)
+
+
+# -- hostile files: bounded in memory and time, every failure a typed error --------------
+
+ALIAS_BOMB = """\
+name: bomb
+a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+a1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]
+a2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]
+a3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]
+a4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]
+a5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]
+a6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]
+a7: &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]
+a8: &a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]
+description: *a8
+nodes: {}
+"""
+
+
+def test_an_alias_bomb_is_refused_before_it_expands():
+    with pytest.raises(TopologyError, match=r"bomb.yaml: .*aliases \(\*name\) are not allowed"):
+        kp.parse_topology(ALIAS_BOMB, source="bomb.yaml")
+
+
+def test_description_and_name_must_be_text():
+    with pytest.raises(TopologyError, match="description must be plain text, not a list"):
+        kp.parse_topology("description: [a, b]\nnodes: {}")
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "{a: " * 5000 + "1" + "}" * 5000])
+def test_deep_nesting_is_a_typed_error(text):
+    with pytest.raises(TopologyError, match="nest more than 32 levels"):
+        kp.parse_topology(text)
+
+
+def test_a_file_that_is_not_utf8_names_the_file_and_the_byte(tmp_path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes("name: café\n".encode("latin-1"))
+    with pytest.raises(TopologyError, match=r"latin.yaml: not UTF-8 text \(byte 0xe9 at offset 9\)"):
+        kp.load_topology(path)
+
+
+def test_a_huge_file_is_refused_unread(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"#" * (kp.io.MAX_FILE_BYTES + 1))
+    with pytest.raises(TopologyError, match="huge.yaml: the file is larger than 1,000,000 bytes"):
+        kp.load_topology(path)
+    with pytest.raises(TopologyError, match="longer than 1,000,000 characters"):
+        kp.parse_topology("#" * (kp.io.MAX_FILE_BYTES + 1))
+
+
+def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(KpathError, match="not a regular file"):
+        kp.load_topology(fifo)
+
+
+@pytest.mark.parametrize("value", [None, 5, b"nodes: {}"])
+def test_parse_topology_wants_text(value):
+    with pytest.raises(TopologyError, match="parse_topology reads YAML text"):
+        kp.parse_topology(value)
+
+
+@pytest.mark.parametrize("value", [None, 5, ["seed-neighborhoods"], b"two-hosts"])
+def test_load_topology_wants_a_name_or_a_path(value):
+    with pytest.raises(KpathError, match="load_topology takes a topology name or a path"):
+        kp.load_topology(value)

@@ -99,3 +99,50 @@ def test_panel_is_uncapped_changed_first_and_refusals_reset_marks(explorer):
     assert "line-through" not in explorer.panel.value
     assert not [line for line in explorer.panel.value.split("<div") if line.startswith(
         " style='background:#DDF4E4")]
+
+
+# -- the cluster changed underneath: the explorer catches up when next shown or used -------
+
+def test_a_pod_added_by_code_shows_when_the_explorer_is_displayed_again(explorer):
+    cl = explorer.cluster
+    pod = cl.add_pod("apartment-18", "building-blue", {"app": "resident"})
+    explorer._repr_mimebundle_()  # what Jupyter calls to display it again
+    assert "apartment-18" in explorer.pod.options
+    assert "5/254 allocated" in explorer.panel.value
+    added = [line for line in explorer.panel.value.split("<div") if "+ " in line]
+    assert any(pod.lxc in line for line in added)
+    assert "changed outside the explorer" in explorer.message.value
+
+
+def test_a_pod_deleted_by_code_is_not_deleted_again(explorer):
+    cl = explorer.cluster
+    assert explorer.pod.value == "apartment-12"
+    ip = cl.pods["apartment-12"].ip
+    cl.delete_pod("apartment-12")
+    explorer.delete.click()  # the learner still sees apartment-12 selected
+    assert "already gone" in explorer.message.value
+    assert "apartment-14" in cl.pods  # the other pod of the node is untouched
+    assert explorer.pod.options == ("apartment-14",)
+    assert str(ip) not in explorer.panel.value.split("allocated from")[1].split("</div></div>")[0]
+
+
+def test_creating_after_an_outside_change_shows_both(explorer):
+    cl = explorer.cluster
+    cl.add_pod("pod-1", "building-blue")
+    explorer.name.value = "pod-1"
+    explorer.create.click()  # the name the explorer offered was taken meanwhile
+    assert "already exists" in explorer.message.value
+    assert "pod-1" in explorer.pod.options
+
+
+def test_switching_node_after_an_outside_change_catches_up(explorer):
+    explorer.cluster.add_pod("apartment-26", "building-green")
+    explorer.node.value = "building-green"
+    assert "apartment-26" in explorer.pod.options
+    assert "changed outside the explorer" in explorer.message.value
+
+
+def test_nothing_changed_nothing_redrawn(explorer):
+    png = explorer.image.value
+    assert explorer.sync() is False
+    assert explorer.image.value is png

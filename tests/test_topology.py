@@ -539,3 +539,9 @@ def test_route_through_a_down_interface_is_refused():
     with pytest.raises(TopologyError, match="not on any connected subnet"):
         net.add_host("h2", interfaces={"eth0": {"ip": "10.0.0.2/24", "state": "down"}},
                      gateway="10.0.0.254")
+
+
+@pytest.mark.parametrize("name", [5, None, 3.5, b"h1", ["h1"]])
+def test_a_node_name_must_be_text(name):
+    with pytest.raises(kp.TopologyError, match="a node name is text like 'house-14'"):
+        kp.Topology().add_host(name, ip="10.0.0.1/24")

@@ -7,7 +7,11 @@ the widget works, and is tested, without a browser.
 
 The explorer **changes the cluster it is given**: a pod created here is a pod
 of that cluster (traces made on it afterwards see it). Load a fresh copy with
-:func:`kpath_nb.load_topology` to start again.
+:func:`kpath_nb.load_topology` to start again. It also follows changes made to the
+cluster elsewhere (``cl.add_pod`` or ``cl.delete_pod`` in another cell): the next
+time it is displayed or used it compares :attr:`~kpath_nb.cluster.Cluster.changes`
+with the count it last drew, and shows the cluster as it is, the lines that changed
+marked.
 
 Examples
 --------
@@ -80,7 +84,8 @@ class IpamExplorer(widgets.VBox):
         if node is not None and node not in nodes:
             raise KpathError(f"unknown node {node!r}: nodes are {', '.join(nodes)}")
         self.cluster = cl
-        self._before = self._snapshot()
+        self._before = self._drawn = self._snapshot()
+        self._seen = cl.changes        # the cluster's change count when last drawn
         self._changed: list = []       # addresses the last action handed out or freed
         self.node = widgets.Dropdown(options=nodes, value=node or nodes[0], description="node")
         self.name = widgets.Text(value=self._free_name(), description="new pod",
@@ -105,9 +110,47 @@ class IpamExplorer(widgets.VBox):
         self.delete.on_click(self._delete)
         self._refresh(redraw=True)
 
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        """Displayed again (the explorer as a cell's last line): catch up with the cluster."""
+        self.sync()
+        return super()._repr_mimebundle_(**kwargs)
+
+    def sync(self) -> bool:
+        """Show the cluster as it is now if it changed since the explorer last drew it (a pod
+        created or deleted by code elsewhere). Every button and the node dropdown call this
+        first, and so does displaying the explorer again.
+
+        Returns
+        -------
+        bool
+            Whether the cluster had changed.
+
+        Examples
+        --------
+        >>> import kpath_nb as kp
+        >>> ex = explore_ipam(kp.load_topology("seed-cilium-buildings"))
+        >>> _ = ex.cluster.add_pod("apartment-18", "building-blue")
+        >>> ex.sync(), "apartment-18" in ex.pod.options, ex.sync()
+        (True, True, False)
+        """
+        if self.cluster.changes == self._seen:
+            return False
+        self._before, self._changed = self._drawn, []
+        self._seen = self.cluster.changes
+        nodes = list(self.cluster.nodes)
+        if list(self.node.options) != nodes:  # a node joined: keep the one shown
+            shown = self.node.value
+            self.node.options = nodes
+            self.node.value = shown
+        self._say("↻ the cluster changed outside the explorer (pods created or deleted by "
+                  "code): this is how it is now; the marks show what changed")
+        self._refresh(redraw=True)
+        return True
+
     # -- actions ---------------------------------------------------------------------
 
     def _create(self, button: object = None) -> None:
+        self.sync()
         name = self.name.value.strip()
         if not name:
             self._refuse("give the new pod a name, e.g. web-1")
@@ -129,9 +172,13 @@ class IpamExplorer(widgets.VBox):
         self._refresh(redraw=True)
 
     def _delete(self, button: object = None) -> None:
-        name = self.pod.value
+        name = self.pod.value  # the pod the learner saw, even if the cluster moved on
+        self.sync()
         if name is None:
             self._refuse(f"{self.node.value} runs no pods to delete")
+            return
+        if name not in self.cluster.pods:
+            self._refuse(f"{name} is already gone: it was deleted outside the explorer")
             return
         pod = self.cluster.pods[name]
         before = self._snapshot()
@@ -142,7 +189,8 @@ class IpamExplorer(widgets.VBox):
         self._refresh(redraw=True)
 
     def _node_changed(self, change: object = None) -> None:
-        self._refresh(redraw=False)
+        if not self.sync():
+            self._refresh(redraw=False)
 
     # -- views -----------------------------------------------------------------------
 
@@ -159,12 +207,14 @@ class IpamExplorer(widgets.VBox):
 
     def _refresh(self, redraw: bool) -> None:
         node = self.node.value
-        pods = [p for p, pod in self.cluster.pods.items() if pod.node == node]
+        pods = [pod.name for pod in self.cluster.pods_on(node)]
+        chosen = self.pod.value
         self.pod.options = pods
-        self.pod.value = pods[0] if pods else None
+        self.pod.value = chosen if chosen in pods else pods[0] if pods else None
         if redraw:
             self.image.value = self._png()
-        now = self._snapshot()[node]
+        self._drawn, self._seen = self._snapshot(), self.cluster.changes
+        now = self._drawn[node]
         was = self._before.get(node, now)
         changed = [title for title, text in now.items() if was.get(title, "") != text]
         order = changed + [title for title in now if title not in changed]

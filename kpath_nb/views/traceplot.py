@@ -26,6 +26,8 @@ from matplotlib.patches import FancyArrowPatch, Polygon
 from matplotlib.path import Path
 
 from ..cluster import Cluster
+from ..destinations import check_network
+from ..errors import UnknownEndpointError
 from ..packet import ARP
 from ..topology import Topology
 from ..trace import Hop, Trace
@@ -140,6 +142,7 @@ def draw_trace(net: Topology | Cluster, tr: Trace, ax: Axes | None = None,
     >>> [t.get_gid() for t in ax.texts if t.get_gid() and t.get_gid().startswith("drop")]
     ['drop:2']
     """
+    _check_trace_on(net, tr)
     if isinstance(net, Cluster):
         from .clustertrace import draw_cluster_trace
 
@@ -189,6 +192,20 @@ def backdrop(net: Topology, tr: Trace, ax: Axes) -> Callable[[Trace, int | None]
     extent = _trace_extent(net, layout, tr)
     fs, placed = _draw_network(net, ax, layout, faded=True, extent=extent)
     return _Hops(net, ax, layout, extent, fs, placed).draw
+
+
+def _check_trace_on(net: Topology | Cluster, tr: Trace) -> None:
+    """A trace is drawn on the network it was made on: every node it visits must be there."""
+    check_network(net, "draw_trace")
+    if not isinstance(tr, Trace):
+        raise TypeError(f"draw_trace needs a trace from kp.trace(net, src, dst), not the "
+                        f"{type(tr).__name__} {tr!r:.60}")
+    names = set(net.underlay.nodes) | set(net.pods) if isinstance(net, Cluster) else set(net.nodes)
+    missing = list(dict.fromkeys(h.node for h in tr.hops if h.node not in names))
+    if missing:
+        raise UnknownEndpointError(
+            f"this trace ({tr.src} to {tr.dst}) went through {', '.join(missing[:3])}, which "
+            f"{net.name} does not have: draw a trace on the network it was made on")
 
 
 def _check_upto(tr: Trace, upto: int | None) -> None:
