@@ -24,7 +24,11 @@ from typing import Any, Callable
 # Installs window.kpathLatency[mark] on the explorer's root box.
 RECORDER = """(root, mark) => {
     const img = root.querySelector(':scope > img');
-    const rec = {pending: null, samples: [], stray: 0};
+    const rec = {pending: null, samples: [], stray: 0, busy: []};
+    const longTasks = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) rec.busy.push([e.startTime, e.duration]);
+    });
+    longTasks.observe({type: 'longtask', buffered: false});
     const start = (kind) => (event) => {
         rec.pending = {kind, input: event.timeStamp, src: null, decoded: null, painted: null};
     };
@@ -48,6 +52,7 @@ RECORDER = """(root, mark) => {
     observer.observe(img, {attributes: true, attributeFilter: ['src']});
     rec.stop = () => {
         observer.disconnect();
+        longTasks.disconnect();
         root.querySelector('.widget-slider').removeEventListener('keydown', onKey, true);
         root.querySelectorAll('.widget-dropdown select')[1].removeEventListener(
             'change', onChange, true);
@@ -59,8 +64,11 @@ RECORDER = """(root, mark) => {
 SAMPLES = "(mark) => window.kpathLatency[mark].samples.length"
 RESULTS = """(mark) => { const rec = window.kpathLatency[mark];
     rec.stop();
+    const busy = (from, to) => rec.busy.filter(([t, d]) => t < to && t + d > from)
+        .reduce((sum, [t, d]) => sum + Math.min(to, t + d) - Math.max(from, t), 0);
     return {samples: rec.samples.map(({kind, input, src, decoded, painted}) =>
-                                     ({kind, input, src, decoded, painted})),
+                ({kind, input, src, decoded, painted,
+                  busyBeforeSrc: busy(input, src), busyAfterSrc: busy(src, painted)})),
             stray: rec.stray}; }"""
 
 
