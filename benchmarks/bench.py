@@ -242,7 +242,10 @@ BROWSER_NOTE = (
     "image's `src` change being seen by a MutationObserver: kernel round trip, drawing, "
     "PNG encoding, transfer, decoding and paint. `tests/browser/latency.py` does the "
     "timing; the samples are in `artifacts/browser/explorer-latency.json`. Without "
-    "Chromium or Playwright the rows say so and nothing is measured.")
+    "Chromium or Playwright the rows say so and nothing is measured. For each hop the "
+    "explorer draws only the trace over its cached network layers, draws texts it drew "
+    "before at the same place from their kept glyph images, and compresses only the "
+    "bands of PNG rows that differ from an earlier frame.")
 
 
 def machine() -> dict:

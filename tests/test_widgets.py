@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 
@@ -154,22 +153,3 @@ def test_a_new_pod_is_drawn_at_the_next_choice():
     ex.dst.value = "apartment-22"
     assert _png(ex, 3) != before
     assert _png(ex, 3) == _png(kp.explore(cl, "apartment-12", "apartment-22"), 3)
-
-
-def test_in_a_kernel_the_hops_next_to_the_one_shown_are_drawn_ahead():
-    # A kernel runs an asyncio loop: while it waits for the reader, the explorer draws the
-    # hops either side of the one shown, so that a step of the slider only sends its picture.
-    async def step_and_wait() -> tuple:
-        ex = kp.explore(kp.load_topology("seed-neighborhoods"), "house-14", "house-24")
-        ex.hop.value = 5
-        await asyncio.sleep(0.5)
-        drawn = []
-        frames_png = ex._frames.png
-        ex._frames.png = lambda draw: drawn.append(draw) or frames_png(draw)
-        pictures = [_png(ex, hop) for hop in (6, 5, 4)]
-        return drawn, pictures
-
-    drawn, pictures = asyncio.run(step_and_wait())
-    assert drawn == []
-    fresh = kp.explore(kp.load_topology("seed-neighborhoods"), "house-14", "house-24")
-    assert pictures == [_png(fresh, hop) for hop in (6, 5, 4)]

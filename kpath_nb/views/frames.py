@@ -9,7 +9,10 @@ backdrop and new artists together in matplotlib's drawing order: by z-order, the
 in the order they were added. A run of backdrop artists with nothing new between
 them is rendered once into a layer of pixels, kept and laid over the frame at its
 place in that order, so a label the backdrop draws above the trace's arrows stays
-above them, and the frame is the picture ``savefig`` would give.
+above them, and the frame is the picture ``savefig`` would give. Texts drawn again at
+the same place (hop numbers, the legend) reuse their glyph images
+(:class:`~.glyphs.GlyphCache`), and the PNG compresses only the bands of rows that
+changed since an earlier frame (:class:`~.pngbands.BandedPng`).
 
 Examples
 --------

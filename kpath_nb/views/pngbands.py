@@ -6,9 +6,10 @@ A PNG's pixels are one zlib stream of rows, each row a filter byte and the row's
 then joins them into one stream: any PNG reader reads it as usual. A band met before at
 the same place, in any of the frames it has written lately, is not compressed again:
 its compressed bytes are kept, found by the band's place and two checksums of its bytes
-(CRC-32 and Adler-32: a band mistaken for another would need both to agree). Frames of the explorer share most of their rows (the
-network does not change; the trace grows by an arrow, a number and the title), so a
-frame costs the compression of the few bands where something moved.
+(CRC-32 and Adler-32: a band mistaken for another would need both to agree). Frames of
+the explorer share most of their rows (the network does not change; the trace grows by
+an arrow, a number and the title), so a frame costs the compression of the few bands
+where something moved.
 
 The pixels are written as 8-bit RGB, without the alpha channel, which must be opaque
 (a figure with a face colour is); rows are not filtered, which for line art on a

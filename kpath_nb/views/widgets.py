@@ -21,7 +21,6 @@ True
 
 from __future__ import annotations
 
-import asyncio
 from html import escape
 
 import ipywidgets as widgets
@@ -40,7 +39,6 @@ __all__ = ["explore", "Explorer"]
 _DPI = 100          # the picture is shown at this size: one figure inch, 100 pixels
 _WINDOW = 8         # hop table rows shown around the current hop
 _PICTURES = 4       # pictures kept, for choices the learner comes back to
-_AHEAD = 0.02       # seconds after a hop is shown before the next one is drawn ahead
 
 
 class Explorer(widgets.VBox):
@@ -80,7 +78,6 @@ class Explorer(widgets.VBox):
         self.trace: Trace | None = None
         self._busy = False
         self._pictures: list[tuple] = []      # (view and network facts, Frames, draw)
-        self._drawn: dict[int | None, bytes] = {}  # PNG of each hop of this trace drawn so far
         # An endpoint given as an address (e.g. one nobody holds) joins the choices.
         self.src = widgets.Dropdown(options=_with(names, src), value=src, description="from")
         self.dst = widgets.Dropdown(options=_with(names, dst), value=dst, description="to")
@@ -154,7 +151,6 @@ class Explorer(widgets.VBox):
         previous = next((h.packet for h in reversed(self.trace.hops[:i])
                          if render.same_packet(hop.packet, h.packet)), None)
         self.image.value = self._png(i)
-        self._draw_ahead(i)
         self.packet_view.value = render.page(
             f"<div style='font-weight:bold'>hop {i} · {escape(hop.node)} · "
             f"{escape(hop.action)}</div><div>{escape(hop.note)}</div>"
@@ -188,31 +184,11 @@ class Explorer(widgets.VBox):
             self._pictures.remove(kept)
         self._pictures = [kept, *self._pictures[:_PICTURES - 1]]
         _, self._frames, self._draw_hops = kept
-        self._drawn = {}
         # Shown at the size it was drawn, so labels keep their point sizes.
         self.image.layout.width = f"{round(self._frames.ax.figure.get_figwidth() * _DPI)}px"
 
     def _png(self, upto: int | None) -> bytes:
-        if upto not in self._drawn:
-            self._drawn[upto] = self._frames.png(lambda: self._draw_hops(self.trace, upto))
-        return self._drawn[upto]
-
-    def _draw_ahead(self, shown: int) -> None:
-        """In a running kernel, draw the hops after and before ``shown`` while the
-        learner looks at it, each in its own turn of the event loop, so a step of the
-        slider finds its picture drawn. Without an event loop (a script, a test), nothing."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        trace = self.trace
-        for turn, upto in enumerate((shown + 1, shown - 1), start=1):
-            loop.call_later(_AHEAD * turn, self._draw_for, trace, upto)
-
-    def _draw_for(self, trace: Trace, upto: int) -> None:
-        """Draw hop ``upto`` ahead of time, if ``trace`` is still the one shown."""
-        if trace is self.trace and 0 <= upto < len(trace.hops) and upto not in self._drawn:
-            self._png(upto)
+        return self._frames.png(lambda: self._draw_hops(self.trace, upto))
 
 
 def _nothing(tr: Trace | None, upto: int | None) -> None:

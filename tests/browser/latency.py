@@ -62,6 +62,8 @@ RECORDER = """(root, mark) => {
     return true; }"""
 
 SAMPLES = "(mark) => window.kpathLatency[mark].samples.length"
+PENDING = """(mark) => { const rec = window.kpathLatency[mark];
+    return {pending: rec.pending, samples: rec.samples.length, stray: rec.stray}; }"""
 RESULTS = """(mark) => { const rec = window.kpathLatency[mark];
     rec.stop();
     const busy = (from, to) => rec.busy.filter(([t, d]) => t < to && t + d > from)
@@ -127,8 +129,12 @@ def measure(page: Any, root: Any, mark: str, *, src: str, seed: int, hop_steps: 
             what = rng.choice([o for o in options if o != dropdown.input_value()])
             dropdown.select_option(what)
         made.append((kind, what))
-        wait(f"the picture of change {number} ({kind} {what}) to be painted",
-             lambda: page.evaluate(SAMPLES, mark) >= number, timeout)
+        try:
+            wait(f"the picture of change {number} ({kind} {what}) to be painted",
+                 lambda: page.evaluate(SAMPLES, mark) >= number, timeout)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\nrecorder: {page.evaluate(PENDING, mark)}; slider "
+                                 f"(value, max): {root.evaluate(SLIDER)}") from None
         wait(f"the explorer to settle after change {number}", settled, timeout)
         page.wait_for_timeout(50)
     return {**page.evaluate(RESULTS, mark), "changes": made}
