@@ -34,7 +34,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 
 __all__ = ["GlyphCache"]
 
-_KEPT = 4000      # texts kept; the oldest goes first
+_KEPT = 2000      # texts kept; the oldest goes first
 
 
 class _Recorder:
