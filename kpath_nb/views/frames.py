@@ -9,7 +9,10 @@ backdrop and new artists together in matplotlib's drawing order: by z-order, the
 in the order they were added. A run of backdrop artists with nothing new between
 them is rendered once into a layer of pixels, kept and laid over the frame at its
 place in that order, so a label the backdrop draws above the trace's arrows stays
-above them, and the frame is the picture ``savefig`` would give.
+above them, and the frame is the picture ``savefig`` would give. Texts drawn again at
+the same place (hop numbers, the legend) reuse their glyph images
+(:class:`~.glyphs.GlyphCache`), and the PNG compresses only the bands of rows that
+changed since an earlier frame (:class:`~.pngbands.BandedPng`).
 
 Examples
 --------
@@ -28,15 +31,16 @@ True
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from operator import attrgetter
 
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+from .glyphs import GlyphCache
+from .pngbands import BandedPng
 
 __all__ = ["Frames"]
 
@@ -75,6 +79,8 @@ class Frames:
         self._added: list[Artist] = []
         self._base: dict[int, np.ndarray] = {}     # by length of the backdrop's leading run
         self._layers: dict[tuple[int, int], tuple[int, int, np.ndarray]] = {}
+        self._png = BandedPng()         # bands of rows no frame changed are not compressed again
+        self._glyphs = GlyphCache()    # hop numbers, legend, labels: drawn again, not re-rendered
 
     def png(self, draw: Callable[[], object]) -> bytes:
         """Remove what the previous frame added, call ``draw()`` to add this frame's
@@ -84,10 +90,7 @@ class Frames:
         draw()
         self._added = [a for a in self.ax.get_children() if a not in self._fixed]
         self._render()
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(
-            buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return self._png.png(np.asarray(self.canvas.buffer_rgba()))
 
     def _drawing_order(self) -> list[Artist]:
         """The Axes' artists in the order :meth:`Axes.draw` draws them (axis off)."""
@@ -108,7 +111,7 @@ class Frames:
         # Layers not drawn yet are drawn first: drawing one clears the canvas.
         base = self._base_pixels(leading)
         layers = [self._layer(artists) if fixed else None for fixed, artists in runs]
-        renderer = self.canvas.get_renderer()
+        renderer = self._renderer()
         np.asarray(renderer.buffer_rgba())[...] = base
         for (fixed, artists), layer in zip(runs, layers):
             if layer is None:
@@ -145,10 +148,15 @@ class Frames:
                                      rgba[top:bottom, left:right][::-1].copy())
         return self._layers[key]
 
+    def _renderer(self) -> RendererAgg:
+        renderer = self.canvas.get_renderer()
+        self._glyphs.attach(renderer)
+        return renderer
+
     def _draw_only(self, artists: list[Artist], background: bool) -> None:
         """Draw only ``artists`` (and the figure's own background if ``background``) on a
         cleared, transparent canvas."""
-        renderer = self.canvas.get_renderer()
+        renderer = self._renderer()
         renderer.clear()
         if background:
             self.ax.figure.patch.draw(renderer)

@@ -116,6 +116,9 @@ class Lab:
         env = dict(os.environ)
         # A kernel started with MPLBACKEND=Agg (as `make test` sets it) draws nothing inline.
         env.pop("MPLBACKEND", None)
+        # The kernels import this checkout's kpath_nb, whatever the environment installed.
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
         env.update(JUPYTER_CONFIG_DIR=str(self.tmp / "config"),
                    JUPYTER_RUNTIME_DIR=str(self.tmp / "runtime"),
                    IPYTHONDIR=str(self.tmp / "ipython"))

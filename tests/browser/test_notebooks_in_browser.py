@@ -15,6 +15,7 @@ required (CI), KPATH_BROWSER_TESTS=0 turns it off.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ import pytest
 
 from browserlab import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ENABLE, REPO, VIEWPORT, WIDGET_TIMEOUT,
                         Lab, NotebookPage, missing, required, unavailable, wait_for)
+from latency import measure, summary
 
 if unavailable() is not None:
     if required():
@@ -245,10 +247,51 @@ def test_traditional_explorer(notebooks, artifacts: Path) -> None:
     drive_explorer(nb, root, "house-15", artifacts, "00-explorer")
 
 
+def test_traditional_explorer_latency(notebooks, artifacts: Path) -> None:
+    nb = notebooks.get("00-start-here.ipynb")
+    record_latency(nb, "home network (00, seed-neighborhoods)", "house-14", artifacts)
+
+
 def test_cluster_explorer(notebooks, artifacts: Path) -> None:
     nb = notebooks.get("07-across-nodes-vxlan.ipynb")
     root = nb.mark_cell("kp.explore(", "explorer")
     drive_explorer(nb, root, "apartment-14", artifacts, "07-explorer")
+
+
+def test_cluster_explorer_latency(notebooks, artifacts: Path) -> None:
+    nb = notebooks.get("07-across-nodes-vxlan.ipynb")
+    record_latency(nb, "cluster (07, seed-cilium-buildings)", None, artifacts)
+
+
+# -- how long the explorers make the reader wait (a benchmark: recorded, not asserted) --
+
+LATENCY = "explorer-latency.json"
+LATENCY_SEED = 16
+HOP_STEPS, DST_CHANGES = 40, 24
+
+
+def record_latency(nb: NotebookPage, label: str, src: str | None, artifacts: Path) -> None:
+    """Time hop steps and destination changes of the notebook's explorer (see
+    latency.py) and add the samples and their summary to artifacts/browser/"""
+    root = nb.mark_cell("kp.explore(", "explorer")
+    start = until(root, explorer_state, lambda s: s["packet"].startswith(f"hop {s['hop']} "),
+                  "the explorer to show a hop")
+    src = src or start["from"]
+    assert start["from"] == src
+
+    def settled() -> bool:
+        state = explorer_state(root)
+        return state["imgLoaded"] and state["packet"].startswith(f"hop {state['hop']} ")
+
+    result = measure(nb.page, root, "latency", src=src, seed=LATENCY_SEED,
+                     hop_steps=HOP_STEPS, dst_changes=DST_CHANGES, settled=settled,
+                     wait=wait_for, timeout=WIDGET_TIMEOUT)
+    assert len(result["samples"]) == HOP_STEPS + DST_CHANGES
+    path = artifacts / LATENCY
+    recorded = json.loads(path.read_text()) if path.exists() else {}
+    recorded[label] = {"summary": summary(result["samples"]), **result}
+    path.write_text(json.dumps(recorded, indent=1))
+    assert nb.problems() == []
 
 
 # -- the IPAM explorer ---------------------------------------------------------------
