@@ -226,3 +226,36 @@ def test_tshark_dissects_the_error_with_its_quoted_header(seed, tmp_path):
         "10.0.10.11,10.0.10.14", "10.0.10.14,10.0.20.24", "64,1", "11", "0", "1", "33434",
         "88,60", "1,1", ""] for line in out)
     assert len(out) == sum(1 for h in tr.error_hops if h.out_iface)
+
+
+# -- pictures and tables --------------------------------------------------------------------
+
+def test_pictures_draw_the_error_leg_with_its_own_line_and_legend(chain):
+    from matplotlib.figure import Figure
+
+    from kpath_nb.views.palette import ERROR_DASHES
+    from kpath_nb.views.plot import network_axes
+    tr = kp.trace(chain, "h1", "h2", ttl=2)
+    ax = kp.draw_trace(chain, tr, ax=network_axes(chain, Figure(), trace=tr))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "ICMP error, back to the sender" in labels and "request" in labels
+    last = tr.error_hops[1].index                     # r2's time exceeded leaving through r1
+    ax = kp.draw_trace(chain, tr, ax=network_axes(chain, Figure(), trace=tr), upto=last)
+    assert "(ICMP error, going back)" in ax.get_title()
+    assert ERROR_DASHES[1] != (5, 2.5)                # not the reply's dashes
+
+
+def test_cluster_picture_names_the_error_leg():
+    from matplotlib.figure import Figure
+    cl = kp.load_topology("seed-cilium-buildings")
+    tr = kp.trace(cl, "apartment-12", "apartment-22", "udp", dport=33434)
+    ax = kp.draw_trace(cl, tr, ax=Figure().add_subplot())
+    assert "ICMP error" in [t.get_text() for t in ax.get_legend().get_texts()]
+    ax = kp.draw_trace(cl, tr, ax=Figure().add_subplot(), upto=tr.error_hops[0].index)
+    assert "(ICMP error, going back)" in ax.get_title()
+
+
+def test_hop_table_opens_the_error_leg(chain):
+    html = kp.trace(chain, "h1", "h2", ttl=2)._repr_html_()
+    assert "↩ the error leg: ICMP time exceeded (type 11 code 0) from r2 192.168.12.2" in html
+    assert "↩" not in kp.trace(chain, "h1", "h2")._repr_html_()

@@ -306,6 +306,7 @@ class _Hops:
         if upto is not None:
             hop = tr.hops[upto]
             where = f" ({hop.observation})" if hop.observation else ""
+            where += " (ICMP error, going back)" if hop.direction == "error" else ""
             subtitle = f"hop {hop.index} · {hop.node} · {hop.action}{where}: {hop.note}"
         else:
             subtitle = tr.reason

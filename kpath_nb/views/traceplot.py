@@ -344,7 +344,9 @@ class _Hops:
         title = f"{tr.src} → {tr.dst}: {tr.verdict}"
         if upto is not None:
             hop = tr.hops[upto]
-            subtitle = f"hop {hop.index} · {hop.node} · {hop.action}: {hop.note or hop.action}"
+            leg = " (ICMP error, going back)" if hop.direction == "error" else ""
+            subtitle = (f"hop {hop.index} · {hop.node} · {hop.action}{leg}: "
+                        f"{hop.note or hop.action}")
         else:
             subtitle = tr.reason
         ax.set_title(f"{title}\n{_wrap(subtitle, _chars_across(ax))}", fontsize=10,
