@@ -362,7 +362,7 @@ class _Datapath:
                                 f"{why}, but no program listens on UDP port "
                                 f"{packet[UDP].dport} there, so the kernel discards the "
                                 f"datagram and answers ICMP port unreachable",
-                                "port-unreachable", (), observation)
+                                "port-unreachable")   # the kernel's drop: Hubble sees none
             return replace(dropped, error=(ICMP.DEST_UNREACH, 3), in_iface=in_iface)
         self.hop(owner.name, "deliver", in_iface, None, packet,
                  f"{why}: delivered with TTL {packet[IPv4].ttl}", (), (), observation)

@@ -147,3 +147,21 @@ def test_unknown_endpoint(seed):
         kp.traceroute(seed, "house-99", "house-24")
     with pytest.raises(kp.UnknownEndpointError):
         kp.traceroute(seed, "house-14", "house-99")
+
+
+def test_every_pair_of_a_cluster_traces_with_both_methods():
+    """Pods and nodes as either end; a closed port on a node is the kernel's drop, not Cilium's."""
+    cl = kp.load_topology("seed-cilium-buildings")
+    ends = list(cl.pods) + list(cl.nodes)
+    for src in ends:
+        for dst in ends:
+            if src == dst:
+                continue
+            for method in ("udp", "icmp"):
+                run = kp.traceroute(cl, src, dst, method=method, max_ttl=4)
+                assert run.reached, (src, dst, method, str(run))
+                for probe in run.probes:
+                    probe.trace.hubble()
+    to_node = kp.trace(cl, "apartment-12", "building-green", "udp", dport=33434)
+    assert to_node.cause == "port-unreachable" and to_node.icmp_error.reached
+    assert not any("DROPPED" in line for line in to_node.hubble())
