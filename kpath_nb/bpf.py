@@ -8,7 +8,7 @@ The "magic map" of the story is several real maps on every node:
 * ``cilium_ipcache_v2`` (``cilium-dbg bpf ipcache list``, an LPM trie): every
   address and prefix the node knows, with its identity and, for anything on
   another node, the **tunnel endpoint**: that node's IP. Remote pod CIDRs are there
-  too, with identity 2 (world). Before v1.19 the map was ``cilium_ipcache``; up to
+  too, with identity 2 (world). Before v1.18 the map was ``cilium_ipcache``; up to
   v1.17 a separate ``cilium_tunnel_map`` also held pod CIDR → node IP.
 * ``cilium_ct4_global`` (TCP) and ``cilium_ct_any4_global`` (everything else)
   (``cilium-dbg bpf ct list global``): connection tracking entries, written by
@@ -113,7 +113,13 @@ class IpcacheEntry:
 
 @dataclass(frozen=True)
 class CtEntry:
-    """One connection-tracking entry, as a traced flow leaves it."""
+    """One connection-tracking entry, as a traced flow leaves it.
+
+    ``packets`` and ``bytes`` count what the flow sent through the entry; the dump prints
+    them only when conntrack accounting is on (``accounting``; off by default, when Cilium
+    prints ``Packets=0 Bytes=0``). TCP flags are kept per direction: ``tx_flags`` for
+    packets looked up on their way out of an endpoint, ``rx_flags`` on their way in.
+    """
 
     proto: str
     direction: str
@@ -125,6 +131,11 @@ class CtEntry:
     packets: int
     bytes: int
     source_security_id: int = 0
+    tx_flags: int = 0
+    rx_flags: int = 0
+    last_tx_report: int = 0
+    last_rx_report: int = 0
+    accounting: bool = False
 
     @property
     def tuple(self) -> tuple:
@@ -138,16 +149,18 @@ class CtEntry:
 
     @property
     def key(self) -> str:
-        """The tuple: ``ICMP OUT 10.0.10.12:0 -> 10.0.20.22:1``."""
+        """The tuple: ``ICMP OUT 10.0.10.12:1 -> 10.0.20.22:0`` (an echo's identifier is
+        its source port)."""
         return f"{self.proto} {self.direction} {self.src}:{self.sport} -> {self.dst}:{self.dport}"
 
     @property
     def value(self) -> str:
         """The rest of the line ``cilium-dbg bpf ct list global`` prints."""
-        seen = "0x02" if self.proto == "TCP" else "0x00"
-        return (f"expires={self.expires} Packets={self.packets} Bytes={self.bytes} "
-                f"RxFlagsSeen=0x00 LastRxReport=0 TxFlagsSeen={seen} "
-                f"LastTxReport={self.expires - CT_LIFETIME_NONTCP} Flags=0x0000 [ ] RevNAT=0 "
+        packets, size = (self.packets, self.bytes) if self.accounting else (0, 0)
+        return (f"expires={self.expires} Packets={packets} Bytes={size} "
+                f"RxFlagsSeen=0x{self.rx_flags:02x} LastRxReport={self.last_rx_report} "
+                f"TxFlagsSeen=0x{self.tx_flags:02x} LastTxReport={self.last_tx_report} "
+                f"Flags=0x0000 [ ] RevNAT=0 "
                 f"SourceSecurityID={self.source_security_id} BackendID=0 NatPort=0")
 
     def __str__(self) -> str:
@@ -203,7 +216,9 @@ def _node_entries(cluster: "Cluster", local: "K8sNode", other: "K8sNode") -> lis
                 IpcacheEntry(IPv4Network((int(other.health_ip), 32)), RESERVED["health"],
                              owner=f"{other.name} (health)")]
     tunnel = dict(tunnel_endpoint=other.ip, flags="hastunnel")
-    return [IpcacheEntry(IPv4Network((int(other.ip), 32)), RESERVED["remote-node"],
+    # A node serving the kube-apiserver is seen by the others as reserved:kube-apiserver.
+    seen_as = RESERVED["kube-apiserver" if other.control_plane else "remote-node"]
+    return [IpcacheEntry(IPv4Network((int(other.ip), 32)), seen_as,
                          owner=f"{other.name} (eth0)"),
             IpcacheEntry(IPv4Network((int(other.router_ip), 32)), RESERVED["remote-node"],
                          owner=f"{other.name} (cilium_host)", **tunnel),
@@ -292,7 +307,7 @@ def map_frame(cluster: "Cluster", node: str, name: str) -> "pandas.DataFrame":
                                            "source_security_id"])
     else:
         raise KpathError(f"unknown BPF map {name!r}: known are {', '.join(MAPS)} (before "
-                         f"v1.19 the ipcache was cilium_ipcache)")
+                         f"v1.18 the ipcache was cilium_ipcache)")
     return pd.DataFrame(rows)
 
 
@@ -308,7 +323,9 @@ def cilium_dbg(cluster: "Cluster", node: str, command: str) -> str:
     """Text shaped like ``cilium-dbg <command>`` on ``node``.
 
     Commands: ``bpf endpoint list``, ``bpf ipcache list``, ``bpf ct list global``,
-    ``map list``, ``status`` and ``status --verbose`` (the routing and IPAM lines only).
+    ``map list``, ``status`` and ``status --verbose`` (the IPAM, routing and masquerading
+    lines only, in the order Cilium prints them). Map dumps come out sorted by key, for
+    reading; the real CLI prints them in the map's own (hash or trie) order.
     """
     _node(cluster, node)
     command = " ".join(str(command).split())
@@ -332,13 +349,17 @@ def cilium_dbg(cluster: "Cluster", node: str, command: str) -> str:
     if command in ("status", "status --verbose"):
         cfg = cluster.config
         allocator = cluster.allocators[node]
-        text = (f"Routing:                 Network: Tunnel [{cfg.tunnel_protocol}]   "
-                f"Host: {'BPF' if cfg.host_routing == 'bpf' else 'Legacy'}\n"
-                f"IPAM:                    {allocator.status()},")
-        if command == "status":
-            return text
-        owners = "\n".join(f"  {ip} ({owner})" for ip, owner in allocator.allocations())
-        return f"{text}\nAllocated addresses:\n{owners}"
+        ipam = f"IPAM:                    {allocator.status()},"
+        if command == "status --verbose":
+            owners = "\n".join(f"  {ip} ({owner})" for ip, owner in allocator.allocations())
+            ipam = f"{ipam}\nAllocated addresses:\n{owners}"
+        bpf = cfg.host_routing == "bpf"  # BPF host routing comes with BPF masquerading
+        masquerading = (f"BPF   [eth0]   {', '.join(cfg.pool)} [IPv4: Enabled, IPv6: Disabled]"
+                        if bpf else "IPTables [IPv4: Enabled, IPv6: Disabled]")
+        return (f"{ipam}\n"
+                f"Routing:                 Network: Tunnel [{cfg.tunnel_protocol}]   "
+                f"Host: {'BPF' if bpf else 'Legacy'}\n"
+                f"Masquerading:            {masquerading}")
     raise KpathError(f"cilium-dbg {command!r} is not modelled: try 'bpf endpoint list', "
                      f"'bpf ipcache list', 'bpf ct list global', 'map list', 'status' or "
                      f"'status --verbose'")

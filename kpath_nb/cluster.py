@@ -8,8 +8,9 @@ is *derived* from the cluster's state the way the agent would make it:
 * on every node, the devices ``cilium_host`` (holding the node's router IP as a
   /32), its veth peer ``cilium_net``, the tunnel device ``cilium_vxlan``, the
   health endpoint's ``lxc_health`` and one ``lxc`` + 12 hex device per pod;
-* the routes: every pod CIDR ``via <router IP> dev cilium_host src <router IP>``
-  (with ``mtu 1450`` for the remote ones) and ``<router IP> dev cilium_host scope link``;
+* the routes: every pod CIDR ``via <router IP> dev cilium_host proto kernel src <router
+  IP>`` (with ``mtu 1450`` for the remote ones) and ``<router IP> dev cilium_host proto
+  kernel scope link``;
 * in each pod: ``eth0`` with the pod IP as a /32, ``default via <router IP> dev eth0
   mtu 1450`` and ``<router IP> dev eth0 scope link``;
 * addresses from :mod:`~kpath_nb.ipam`, identities from :mod:`~kpath_nb.identity`,
@@ -73,9 +74,16 @@ class CiliumConfig:
         Helm ``tunnelPort`` (the agent's ``tunnel-port``): the tunnel's UDP destination
         port. Left out, it is the protocol's default, 8472 for VXLAN (Linux's port from
         before IANA assigned 4789).
-    host_routing : {"bpf", "legacy"}
-        ``bpf`` (the default on kernels >= 5.10) redirects between devices in eBPF;
-        ``legacy`` (Helm ``bpf.hostLegacyRouting=true``) hands packets to the kernel stack.
+    host_routing : {"legacy", "bpf"}
+        ``legacy`` (the default: what ``cilium-dbg status`` shows as ``Host: Legacy`` after
+        an install with default Helm values) hands packets leaving a pod for the node or
+        the outside to the kernel's stack, where iptables masquerades them. ``bpf`` (BPF
+        host routing, the tuned mode) redirects between devices in eBPF; Cilium only turns
+        it on with BPF masquerading (``bpf.masquerade=true``) and, in current versions,
+        kube-proxy replacement, on kernels >= 5.10.
+    conntrack_accounting : bool
+        Count packets and bytes per connection-tracking entry (off by default, when
+        ``cilium-dbg bpf ct list`` prints ``Packets=0 Bytes=0``).
     ipam_mode : {"cluster-pool", "kubernetes"}
         Who hands out node pod CIDRs: Cilium's operator (default) or Kubernetes.
     pool : tuple of str
@@ -92,12 +100,13 @@ class CiliumConfig:
     routing_mode: str = "tunnel"
     tunnel_protocol: str = "vxlan"
     tunnel_port: int | None = None  # set to the protocol's default when left out
-    host_routing: str = "bpf"
+    host_routing: str = "legacy"
     ipam_mode: str = "cluster-pool"
     pool: tuple[str, ...] = CLUSTER_POOL_DEFAULT
     mask_size: int = MASK_SIZE_DEFAULT
     device_mtu: int = 1500
     seed: str = "0"
+    conntrack_accounting: bool = False
 
     def __post_init__(self) -> None:
         for name, value, allowed in (("routing_mode", self.routing_mode, ROUTING_MODES),
@@ -145,9 +154,13 @@ class K8sNode(Host):
         The cilium-health endpoint's address (identity 4).
     ifindex : dict of str to int
         Interface numbers as ``ip link`` shows them.
+    control_plane : bool
+        It runs the kube-apiserver, so the other nodes' ipcache gives its address the
+        identity ``kube-apiserver`` (7) instead of ``remote-node`` (6).
     """
 
     pod_cidr: IPv4Network | None = None
+    control_plane: bool = False
     router_ip: IPv4Address | None = None
     health_ip: IPv4Address | None = None
     health_endpoint_id: int = 0
@@ -176,10 +189,11 @@ class K8sNode(Host):
             own, joined, mtu = self._agent_routes
             self._agent_routes = None
             self._static_routes = own + [
-                Route(other.pod_cidr, "cilium_host", self.router_ip, src=self.router_ip,
-                      mtu=None if other is self else mtu) for other in joined]
+                Route(other.pod_cidr, "cilium_host", self.router_ip, proto="kernel",
+                      src=self.router_ip, mtu=None if other is self else mtu)
+                for other in joined]
             self._static_routes.append(Route(IPv4Network((int(self.router_ip), 32)),
-                                             "cilium_host", scope="link"))
+                                             "cilium_host", proto="kernel", scope="link"))
         return self._static_routes
 
     @static_routes.setter
@@ -211,6 +225,9 @@ class Pod(Host):
         Cilium's endpoint ID (``id=`` in ``cilium_lxc``).
     lxc : str
         The host-side end of its veth pair, ``lxc`` + 12 hex digits.
+    ifindex : int
+        The number of its ``eth0`` (``ip link`` in the pod: ``eth0@if<lxc's number>``):
+        the pair's pod end is made first, so it is its ``lxc``'s number less one.
     """
 
     node: str = ""
@@ -219,6 +236,7 @@ class Pod(Host):
     identity: Identity | None = None
     endpoint_id: int = 0
     lxc: str = ""
+    ifindex: int = 0
 
     kind = "pod"
     forwards = False
@@ -239,7 +257,9 @@ class Pod(Host):
         return f"{self.namespace}/{self.name}"
 
 
-FIRST_POD_IFINDEX = 7  # lo 1, eth0 2, cilium_net 3, cilium_host 4, cilium_vxlan 5, lxc_health 6
+FIRST_POD_IFINDEX = 8  # lo 1, eth0 2, cilium_net 3, cilium_host 4, cilium_vxlan 5, lxc_health 7
+# A veth pair is made on the node, the pod's end first, so that end takes the lower of two
+# numbers and keeps it when it moves into the pod's namespace: eth0@if8 and lxc…@if7.
 
 
 class Cluster:
@@ -429,7 +449,7 @@ class Cluster:
         target.health_endpoint_id = self._endpoint_id(node)
         target.underlay_routes = list(target.static_routes)
         target.ifindex.update({"lo": 1, "eth0": 2, "cilium_net": 3, "cilium_host": 4,
-                               self.config.tunnel_device: 5, "lxc_health": 6})
+                               self.config.tunnel_device: 5, "lxc_health": 7})
         target.next_ifindex = FIRST_POD_IFINDEX  # Linux never reuses a number at once
         self.underlay.add_interface(node, "cilium_host", f"{target.router_ip}/32")
         for device in ("cilium_net", self.config.tunnel_device, "lxc_health"):
@@ -480,8 +500,9 @@ class Cluster:
             Route(IPv4Network((int(host.router_ip), 32)), "eth0", scope="link"),
         ]
         self.underlay.add_interface(node, lxc, mac=str(mac_from_name(container, lxc)))
-        host.ifindex[lxc] = host.next_ifindex
-        host.next_ifindex += 1
+        pod.ifindex = host.next_ifindex  # the pair's pod end, then its lxc end
+        host.ifindex[lxc] = host.next_ifindex + 1
+        host.next_ifindex += 2
         self.pods[name] = pod
         self._pod_by_ip[address] = pod
         self._pods_on.setdefault(node, {})[name] = pod

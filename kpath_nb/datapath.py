@@ -23,6 +23,11 @@ What happens, as in Cilium's tunnel mode (``bpf/bpf_lxc.c``, ``bpf_overlay.c``,
 * A node's own packets follow its routing table: pod CIDRs go
   ``via <router IP> dev cilium_host``, where ``cil_from_host`` (``from-host``)
   takes over and does the same lookups.
+* A packet for the node itself, from a pod or out of the tunnel, has its TTL lowered
+  (``ipv4_l3``) and goes up the node's own stack (``to-stack``; ``to-host`` only
+  appears with the host firewall). An address of the node's pod CIDR that no
+  endpoint holds goes the same way, and the stack's route sends it out through
+  ``cilium_host``, where ``cil_from_host`` drops it ("Stale or unroutable IP").
 """
 
 from __future__ import annotations
@@ -39,11 +44,12 @@ from .cluster import VXLAN_OVERHEAD, Cluster, K8sNode, Pod
 from .errors import KpathError, UnknownEndpointError
 from .identity import RESERVED
 from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
-from .trace import Hop, IcmpError, Learned, Lookup, Trace
+from .trace import MONITOR_AGGREGATION, Hop, IcmpError, Learned, Lookup, Trace
 from .tracer import (_answer, _arp_lookup, _first_packet, _Journey, _Outcome, _route_lookup,
                      _what, closed_port, error_sentence)
 
-__all__ = ["trace_cluster", "hubble_lines", "DROP_STALE", "DROP_TTL", "DROP_REASONS"]
+__all__ = ["trace_cluster", "hubble_lines", "HubbleLine", "MONITOR_AGGREGATION", "DROP_STALE",
+           "DROP_TTL", "DROP_REASONS"]
 
 DROP_STALE = "Stale or unroutable IP"
 """Cilium's text for drop reason 151, as ``hubble observe`` and metrics print it."""
@@ -168,28 +174,32 @@ class _Datapath:
         route_lookup = _route_lookup(table, ip.dst, route)
         arp = self.journey.arp(pod)
         lxc_mac = node.interfaces[pod.lxc].mac
+        # A link-scope route ('<router IP> dev eth0 scope link') has no gateway: the
+        # destination itself is the neighbour to resolve.
+        neighbour = route.via if route.via is not None else ip.dst
+        why = (f"{pod.name}'s route for {ip.dst} is the default via {route.via}"
+               if route.via is not None else f"{ip.dst} is on-link ('{route}')")
         learned: tuple[Learned, ...] = ()
         lookups = [route_lookup]
-        if arp.get(route.via) is None:
-            lookups.append(_arp_lookup(arp, route.via))
-            request = ARP.request(pod.mac, pod.ip, route.via)
+        if arp.get(neighbour) is None:
+            lookups.append(_arp_lookup(arp, neighbour))
+            request = ARP.request(pod.mac, pod.ip, neighbour)
             self.hop(pod.name, "arp", None, "eth0",
                      Packet((Ethernet(pod.mac, BROADCAST_MAC, ETHERTYPE_ARP), request)),
-                     f"{pod.name}'s only route is the default via {route.via}, and it has no "
-                     f"MAC for that gateway yet, so it asks who-has {route.via}",
-                     tuple(lookups))
+                     f"{why}, and {pod.name} has no MAC for {neighbour} yet, so it asks "
+                     f"who-has {neighbour}", tuple(lookups))
             self.hop(node.name, "arp", pod.lxc, pod.lxc,
                      Packet((Ethernet(lxc_mac, pod.mac, ETHERTYPE_ARP), request.answer(lxc_mac))),
-                     f"the question never reaches cilium_host ({route.via}): the eBPF ARP "
+                     f"the question never reaches cilium_host ({node.router_ip}): the eBPF ARP "
                      f"responder on {pod.lxc} (bpf_lxc, tail_handle_arp) answers with "
                      f"{pod.lxc}'s own MAC")
-            arp.learn(route.via, lxc_mac, "eth0")
-            learned = (Learned(pod.name, "arp", str(route.via), f"{lxc_mac} dev eth0"),)
+            arp.learn(neighbour, lxc_mac, "eth0")
+            learned = (Learned(pod.name, "arp", str(neighbour), f"{lxc_mac} dev eth0"),)
             lookups = [route_lookup]
-        lookups.append(_arp_lookup(arp, route.via))
+        lookups.append(_arp_lookup(arp, neighbour))
         frame = packet.encapsulate(Ethernet(pod.mac, lxc_mac))
         self.hop(pod.name, "send", None, "eth0", frame,
-                 f"{pod.name} sends to its gateway {route.via}: the frame goes down its veth "
+                 f"{pod.name} sends to {neighbour}: the frame goes down its veth "
                  f"pair and comes out of {pod.lxc} on {node.name}", tuple(lookups), learned)
         return self.from_endpoint(node, pod, frame)
 
@@ -217,7 +227,7 @@ class _Datapath:
     def from_endpoint(self, node: K8sNode, pod: Pod, frame: Packet) -> _Outcome:
         """``cil_from_container`` on the pod's ``lxc`` device."""
         ip = frame[IPv4]
-        ct = self.conntrack(node, frame, "OUT", 0)
+        ct = self.conntrack(node, frame, "OUT", pod.identity.number)
         cache = ipcache_lookup(self.cl, node.name, ip.dst)
         local = lxc_lookup(self.cl, node.name, ip.dst)
         lookups = (ct[0], _ipcache_lookup(self.cl, node, ip.dst, cache),
@@ -256,18 +266,41 @@ class _Datapath:
                      f"{cache.tunnel_endpoint}, so the packet goes to {tunnel}",
                      lookups, learned, observation)
             return self.encapsulate(node, frame, cache.tunnel_endpoint, identity)
+        if ip.dst in node.pod_cidr and device != "cilium_host":
+            return self.to_stale(node, device, frame, lookups, learned, observation)
         if ip.dst in node.pod_cidr:
             return self.unroutable(node, device, frame, lookups, observation)
         # Neither local nor tunnelled: out through the node's own routing (not masqueraded here).
         bpf = self.cl.config.host_routing == "bpf"
+        if ip.ttl <= (1 if bpf else 2):
+            return self.ttl_exceeded(node, device, frame, lookups, observation, bpf)
         self.hop(node.name, "redirect", device, "eth0" if bpf else None, frame,
                  f"{ip.dst} is neither an endpoint here nor behind a tunnel, so it leaves "
-                 f"unencapsulated: " + ("BPF host routing looks up the kernel's FIB and "
-                                        "redirects it to eth0" if bpf else
-                                        "legacy host routing passes it to the kernel stack"),
+                 f"unencapsulated: " + ("BPF host routing looks up the kernel's FIB, lowers "
+                                        "the TTL by one (ipv4_l3) and redirects it to eth0"
+                                        if bpf else
+                                        "legacy host routing lowers the TTL by one (ipv4_l3) "
+                                        "and passes it to the kernel's stack, which forwards "
+                                        "it and lowers the TTL once more"),
                  lookups, learned, observation)
-        return self.journey.send(node, frame.decapsulate(1), pick_source=False,
+        onward = frame.decapsulate(1).replace(IPv4, ttl=ip.ttl - (1 if bpf else 2))
+        return self.journey.send(node, onward, pick_source=False,
                                  observation="to-network" if bpf else "to-stack")
+
+    def ttl_exceeded(self, node: K8sNode, device: str, frame: Packet,
+                     lookups: tuple[Lookup, ...], observation: str, bpf: bool) -> _Outcome:
+        """A packet leaving unencapsulated whose TTL runs out: in ``ipv4_l3`` (Cilium's
+        drop), or, with legacy host routing, in the kernel's forwarding after it."""
+        ip = frame[IPv4]
+        if ip.ttl <= 1:
+            return self.drop(node.name, device, frame,
+                             f"{DROP_TTL}: the packet arrived with TTL {ip.ttl}, and Cilium "
+                             f"lowers the TTL by one (ipv4_l3) before it leaves the node, so "
+                             f"it is dropped", "ttl-exceeded", lookups, observation)
+        return self.drop(node.name, device, frame.replace(IPv4, ttl=1),
+                         f"TTL exceeded: ipv4_l3 lowered the TTL to 1 and passed the packet "
+                         f"to the kernel's stack, which would take it to 0 in forwarding, so "
+                         f"the kernel discards it", "ttl-exceeded", lookups)
 
     def to_endpoint(self, node: K8sNode, pod: Pod, frame: Packet, device: str) -> _Outcome:
         """The destination's policy program, then into the pod (``to-endpoint``)."""
@@ -301,20 +334,71 @@ class _Datapath:
 
     def to_host(self, node: K8sNode, device: str, frame: Packet, lookups: tuple[Lookup, ...],
                 learned: tuple[Learned, ...], observation: str | None) -> _Outcome:
+        """For the node itself: ``ipv4_l3`` lowers the TTL, then the node's own stack takes the
+        packet (``to-stack``; ``to-host`` only appears with the host firewall)."""
         ip = frame[IPv4]
-        stack = "to-host" if self.cl.config.host_routing == "bpf" else "to-stack"
-        self.hop(node.name, "redirect", device, "cilium_host", frame,
+        tunnel = device == self.cl.config.tunnel_device
+        if ip.ttl <= 1:
+            return self.drop(node.name, device, frame,
+                             f"{DROP_TTL}: the packet for {node.name} arrived with TTL "
+                             f"{ip.ttl}, and Cilium lowers the TTL by one (ipv4_l3) as it "
+                             f"hands a packet to the node's stack, so it is dropped",
+                             "ttl-exceeded", lookups, observation)
+        lowered = frame.replace(IPv4, ttl=ip.ttl - 1)
+        how = ("ipv4_host_delivery lowers the TTL by one (ipv4_l3) and redirects it to "
+               "cilium_host, whose to-host program passes it up the stack" if tunnel else
+               "ipv4_l3 lowers the TTL by one and the packet is passed to the stack "
+               "(pass_to_stack)")
+        self.hop(node.name, "redirect", device, "cilium_host" if tunnel else None, lowered,
                  f"{ip.dst} is {node.name}'s own address ((localhost) in cilium_lxc), so the "
-                 f"packet is handed to the node's own stack", lookups, learned, observation)
-        return self.deliver(node, "cilium_host", frame.decapsulate(1),
-                            f"{ip.dst} is {node.name}'s address", observation=stack)
+                 f"packet is for the node's own stack: {how}", lookups, learned, observation)
+        return self.deliver(node, "cilium_host" if tunnel else device, lowered.decapsulate(1),
+                            f"{ip.dst} is {node.name}'s address", observation="to-stack")
+
+    def to_stale(self, node: K8sNode, device: str, frame: Packet, lookups: tuple[Lookup, ...],
+                 learned: tuple[Learned, ...], observation: str) -> _Outcome:
+        """An address of this node's pod CIDR that no endpoint holds: not dropped where it
+        comes in, but passed to the node's stack, whose route for the pod CIDR sends it out
+        through ``cilium_host``, where ``cil_from_host`` finds no endpoint and drops it."""
+        ip = frame[IPv4]
+        bpf = self.cl.config.host_routing == "bpf"
+        tunnel = device == self.cl.config.tunnel_device
+        if tunnel:  # ipv4_host_delivery, cilium_host's to-host program, then the kernel
+            lowered, point = 2, "to-stack"
+            how = ("ipv4_host_delivery lowers the TTL (ipv4_l3) and hands the packet to the "
+                   "node's stack through cilium_host; the kernel forwards it, lowering the "
+                   "TTL again,")
+        elif bpf:  # fib_redirect_v4: ipv4_l3, then straight to the FIB's device
+            lowered, point = 1, "to-network"
+            how = ("BPF host routing lowers the TTL (ipv4_l3), looks up the kernel's FIB and "
+                   "redirects the packet")
+        else:  # pass_to_stack: ipv4_l3, then the kernel forwards it
+            lowered, point = 2, "to-stack"
+            how = ("legacy host routing lowers the TTL (ipv4_l3) and passes the packet to the "
+                   "kernel's stack, which forwards it, lowering the TTL again,")
+        if ip.ttl <= lowered:
+            return self.ttl_exceeded(node, device, frame, lookups, observation, lowered == 1)
+        onward = frame.replace(IPv4, ttl=ip.ttl - lowered)
+        route = node.routing_table().lookup(ip.dst)
+        self.hop(node.name, "redirect", device, None, frame,
+                 f"no endpoint on {node.name} holds {ip.dst}, and no tunnel leads to it: it "
+                 f"is left to the node's routing", lookups, learned, observation)
+        self.hop(node.name, "route", device, "cilium_host", onward,
+                 f"{how} by the route '{route}' (the node's own pod CIDR) out through "
+                 f"cilium_host", (), (), point)
+        cache = ipcache_lookup(self.cl, node.name, ip.dst)
+        checks = (_ipcache_lookup(self.cl, node, ip.dst, cache),
+                  _lxc_lookup(self.cl, node, ip.dst, None))
+        return self.unroutable(node, "cilium_host", onward, checks, "from-host")
 
     def unroutable(self, node: K8sNode, device: str, frame: Packet,
                    lookups: tuple[Lookup, ...], observation: str) -> _Outcome:
         ip = frame[IPv4]
+        where = ("cil_from_host on cilium_host finds no endpoint for it and drops it"
+                 if device == "cilium_host" else "no endpoint holds it")
         return self.drop(node.name, device, frame,
                          f"{DROP_STALE}: {ip.dst} is inside {node.name}'s pod CIDR "
-                         f"{node.pod_cidr} but no endpoint holds it (a deleted pod's address?)",
+                         f"{node.pod_cidr}, but {where} (a deleted pod's address?)",
                          "stale-or-unroutable-ip", lookups, observation)
 
     # -- the tunnel --------------------------------------------------------------------
@@ -353,6 +437,8 @@ class _Datapath:
             return self.to_endpoint(far, self.cl.owner_of(inner.dst), inner_frame, tunnel)
         if local is not None:
             return self.to_host(far, tunnel, inner_frame, (), (), None)
+        if inner.dst in far.pod_cidr:
+            return self.to_stale(far, tunnel, inner_frame, (), (), None)
         return self.unroutable(far, tunnel, inner_frame, lookups, "from-overlay")
 
     def deliver(self, owner, in_iface: str, packet: Packet, why: str,
@@ -390,9 +476,11 @@ class _Datapath:
             if found is not None:
                 key = found.key
                 self.created[(node.name, key)] = replace(
-                    found, packets=found.packets + 1, bytes=found.bytes + frame.size)
+                    found, packets=found.packets + 1, bytes=found.bytes + frame.size,
+                    **_seen(frame, direction, found, self.clock))
                 return Lookup(found.map_name, key, f"hit: {what}", True), ()
-        entry = _ct_entry(frame, direction, self.clock, source_identity)
+        entry = _ct_entry(frame, direction, self.clock, source_identity,
+                          self.cl.config.conntrack_accounting)
         key = entry.key
         self.created[(node.name, key)] = entry
         return (Lookup(entry.map_name, key, "miss: a new connection, entry created", False),
@@ -409,17 +497,38 @@ def node_ips(node: K8sNode) -> set[IPv4Address]:
 
 def _ports(frame: Packet) -> tuple[str, int, int]:
     l4 = frame.get(TCP) or frame.get(UDP) or frame.get(ICMP)
-    if isinstance(l4, ICMP):  # echo requests put the identifier in dport, replies in sport
-        return ("ICMP", 0, l4.identifier) if l4.type == ICMP.ECHO_REQUEST else (
-            "ICMP", l4.identifier, 0)
+    if isinstance(l4, ICMP):  # an echo request's identifier is its source port; a reply's, its
+        return ("ICMP", l4.identifier, 0) if l4.type == ICMP.ECHO_REQUEST else (  # destination
+            "ICMP", 0, l4.identifier)
     return ("TCP" if isinstance(l4, TCP) else "UDP"), l4.sport, l4.dport
 
 
-def _ct_entry(frame: Packet, direction: str, clock: int, source_identity: int) -> CtEntry:
+TCP_FLAG_BITS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10}
+
+
+def _flags(frame: Packet) -> int:
+    """The packet's TCP flags as the bits conntrack's ``*FlagsSeen`` collect (0 for others)."""
+    tcp = frame.get(TCP)
+    return 0 if tcp is None else sum(TCP_FLAG_BITS.get(f, 0) for f in str(tcp.flags))
+
+
+def _seen(frame: Packet, direction: str, entry: CtEntry | None, clock: int) -> dict:
+    """What a lookup in ``direction`` writes into an entry: the flags seen on that side
+    (``Tx`` for a packet on its way out of an endpoint, ``Rx`` on its way in) and when."""
+    if direction == "OUT":
+        return {"tx_flags": (entry.tx_flags if entry else 0) | _flags(frame),
+                "last_tx_report": clock}
+    return {"rx_flags": (entry.rx_flags if entry else 0) | _flags(frame),
+            "last_rx_report": clock}
+
+
+def _ct_entry(frame: Packet, direction: str, clock: int, source_identity: int,
+              accounting: bool) -> CtEntry:
     proto, src, sport, dst, dport = _tuple(frame)
     life = CT_LIFETIME_TCP_SYN if proto == "TCP" else CT_LIFETIME_NONTCP
     return CtEntry(proto, direction, src, sport, dst, dport, clock + life, 1, frame.size,
-                   source_identity)
+                   source_identity, accounting=accounting,
+                   **_seen(frame, direction, None, clock))
 
 
 def _tuple(frame: Packet, *, reverse: bool = False) -> tuple:
@@ -473,10 +582,34 @@ def _lxc_lookup(cl: Cluster, node: K8sNode, ip: IPv4Address, found: LxcEntry | N
 HUBBLE_EPOCH = datetime(2026, 1, 5, 9, 30, 0)
 
 
-def hubble_lines(cl: Cluster, tr: Trace) -> list[str]:
-    """The trace as ``hubble observe`` prints it: one line per observation point or drop."""
+class HubbleLine(str):
+    """One ``hubble observe`` line, which knows up to which monitor aggregation level
+    (:data:`MONITOR_AGGREGATION`) the datapath still emits it."""
+
+    shown_up_to: int = MONITOR_AGGREGATION["maximum"]
+
+    def __new__(cls, text: str, shown_up_to: int) -> "HubbleLine":
+        line = super().__new__(cls, text)
+        line.shown_up_to = shown_up_to
+        return line
+
+    def __reduce__(self):
+        return HubbleLine, (str(self), self.shown_up_to)
+
+
+def hubble_lines(cl: Cluster, tr: Trace) -> list[HubbleLine]:
+    """The trace as ``hubble observe`` prints it with monitor aggregation ``none``: one line
+    per observation point or drop (:meth:`kpath_nb.trace.Trace.hubble` leaves out what a
+    higher aggregation level suppresses).
+
+    The arrow comes from the trace's reason: ``->`` for a packet conntrack saw as new or
+    established, ``<-`` (ends swapped) for a reply, ``<>`` where the datapath does not know:
+    at every ``from-*`` point, at drops, and for ``cilium_host``'s programs, which trace
+    without conntrack (``to-overlay`` after ``from-host``, ``to-stack`` after ``from-overlay``).
+    """
     lines = []
     known: dict[tuple[str, IPv4Address], tuple[str, str]] = {}  # a flow meets few (node, ip)
+    came_from = None  # the last from-* point: which program traced the next to-* point
     for hop in tr.hops:
         if hop.observation is None:
             continue  # Hubble sees Cilium's hooks, not the switches of the node network
@@ -485,10 +618,21 @@ def hubble_lines(cl: Cluster, tr: Trace) -> list[str]:
             continue
         ip = inner.headers[0]
         node = cl.nodes.get(hop.node) or cl.nodes[cl.pods[hop.node].node]
-        a, b = (ip.src, ip.dst) if hop.direction == "request" else (ip.dst, ip.src)
-        arrow = "<>" if hop.action == "drop" else ("->" if hop.direction == "request" else "<-")
-        kind = (f"{DROP_REASONS[tr.cause]} DROPPED" if hop.action == "drop" else
-                f"{hop.observation} FORWARDED")
+        point = hop.observation
+        untracked = came_from in ("from-host", "from-overlay") and point in ("to-overlay",
+                                                                            "to-stack")
+        if hop.action == "drop":
+            arrow, kind, shown = "<>", f"{DROP_REASONS[tr.cause]} DROPPED", 4
+        elif point.startswith("from-"):
+            arrow, kind, shown = "<>", f"{point} FORWARDED", 0
+            came_from = point
+        else:
+            arrow = "<>" if untracked else "->" if hop.direction == "request" else "<-"
+            kind = f"{point} FORWARDED"
+            # bpf_host traces from-host's packets with a payload length (shown at medium);
+            # cilium_host's to-host program traces with none (hidden from medium on).
+            shown = 2 if untracked and point == "to-stack" else 4
+        a, b = (ip.dst, ip.src) if arrow == "<-" else (ip.src, ip.dst)
         when = HUBBLE_EPOCH + timedelta(milliseconds=hop.index)
         stamp = f"{when.ctime()[4:19]}.{when.microsecond // 1000:03d}"  # Jan  5 09:30:00.003
         l4 = inner.get(TCP) or inner.get(UDP)
@@ -500,7 +644,8 @@ def hubble_lines(cl: Cluster, tr: Trace) -> list[str]:
             name, label = who
             port = "" if l4 is None else f":{l4.sport if address == ip.src else l4.dport}"
             ends.append(f"{name}{port} ({label})")
-        lines.append(f"{stamp}: {ends[0]} {arrow} {ends[1]} {kind} ({_flow_summary(inner)})")
+        lines.append(HubbleLine(
+            f"{stamp}: {ends[0]} {arrow} {ends[1]} {kind} ({_flow_summary(inner)})", shown))
     return lines
 
 

@@ -94,7 +94,7 @@ def generate_cluster(nodes: int = 3, pods_per_node: int = 10, seed: int | str = 
     Returns
     -------
     Cluster
-        With Cilium's defaults: VXLAN tunnel, BPF host routing, cluster-pool 10.0.0.0/8 /24.
+        With Cilium's defaults: VXLAN tunnel, legacy host routing, cluster-pool 10.0.0.0/8 /24.
     """
     if not 1 <= nodes < NODE_NETWORK.num_addresses - 2:
         raise KpathError(f"nodes must be between 1 and {NODE_NETWORK.num_addresses - 3}")

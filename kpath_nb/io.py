@@ -40,7 +40,8 @@ _NODE_KEYS = {
     "host": {"kind", "interfaces", "routes", "gateway"},
     "router": {"kind", "interfaces", "routes", "gateway"},
     "switch": {"kind", "ports", "subnet", "label"},
-    "node": {"kind", "interfaces", "routes", "gateway", "pod_cidr", "router_ip"},
+    "node": {"kind", "interfaces", "routes", "gateway", "pod_cidr", "router_ip",
+             "control_plane"},
 }
 _CILIUM_KEYS = {"routing_mode", "tunnel_protocol", "tunnel_port", "host_routing", "ipam",
                 "device_mtu", "seed"}
@@ -181,8 +182,12 @@ def _build_network(doc: dict, source: str, *, cluster: bool) -> Topology:
         interfaces = dict(zip(_names(interfaces, name), interfaces.values()))
         routes = _list(spec.get("routes"), name, "routes")
         if kind == "node":
-            net.add_endpoint(K8sNode(str(name)), interfaces=interfaces, routes=routes,
-                             gateway=spec.get("gateway"))
+            control_plane = spec.get("control_plane", False)
+            if not isinstance(control_plane, bool):
+                raise TopologyError(f"control_plane must be true or false, not "
+                                    f"{control_plane!r}", node=str(name), field="control_plane")
+            net.add_endpoint(K8sNode(str(name), control_plane=control_plane),
+                             interfaces=interfaces, routes=routes, gateway=spec.get("gateway"))
             continue
         adder = net.add_host if kind == "host" else net.add_router
         adder(str(name), interfaces=interfaces, routes=routes, gateway=spec.get("gateway"))

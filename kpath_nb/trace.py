@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import pandas
 
-__all__ = ["Lookup", "Learned", "Hop", "IcmpError", "Trace", "ACTIONS", "CAUSES"]
+__all__ = ["Lookup", "Learned", "Hop", "IcmpError", "Trace", "ACTIONS", "CAUSES",
+           "MONITOR_AGGREGATION"]
 
 ACTIONS = {
     "send": "the source hands the packet to its interface",
@@ -142,6 +143,15 @@ class Hop:
         return f"{self.index:2} {self.node}{via} {self.action}: {self.packet.summary()}"
 
 
+MONITOR_AGGREGATION = {"none": 0, "disabled": 0, "lowest": 1, "low": 2, "medium": 3,
+                       "max": 4, "maximum": 4}
+"""Cilium's monitor aggregation levels (Helm ``bpf.monitorAggregation``, default ``medium``)
+by name, with their numbers (``pkg/option/monitor.go``). From ``lowest`` on, the datapath
+emits no trace at the ``from-*`` points; from ``medium`` on, none either where a program has
+no connection-tracking state to rate-limit by (``bpf/lib/trace.h``, ``emit_trace_notify``).
+Drops are always reported."""
+
+
 @dataclass(frozen=True)
 class IcmpError:
     """The ICMP error a drop sent back, and what became of it.
@@ -222,24 +232,42 @@ class Trace:
     flows: tuple[str, ...] | None = None
     icmp_error: IcmpError | None = None
 
-    def hubble(self) -> list[str]:
-        """The trace as ``hubble observe`` lines: one per observation point or Cilium drop.
+    def hubble(self, monitor_aggregation: str = "medium") -> list[str]:
+        """The trace as ``hubble observe`` lines: one per observation point or Cilium drop
+        that the datapath reports at the given monitor aggregation.
+
+        Parameters
+        ----------
+        monitor_aggregation : str
+            Cilium's Helm value ``bpf.monitorAggregation`` (a key of
+            :data:`MONITOR_AGGREGATION`). ``"medium"``, the default of a real install,
+            reports no ``from-*`` point, so mostly the ``to-*`` lines and drops are left;
+            ``"none"`` reports every observation point of the trace.
 
         Examples
         --------
         >>> import kpath_nb as kp
         >>> cl = kp.load_topology("seed-cilium-buildings")
-        >>> for line in kp.trace(cl, "apartment-12", "apartment-14", reply=False).hubble():
+        >>> tr = kp.trace(cl, "apartment-12", "apartment-14", reply=False)
+        >>> for line in tr.hubble():
         ...     print(line)
-        Jan  5 09:30:00.003: default/apartment-12 (ID:256) -> default/apartment-14 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoRequest)
+        Jan  5 09:30:00.004: default/apartment-12 (ID:256) -> default/apartment-14 (ID:257) to-endpoint FORWARDED (ICMPv4 EchoRequest)
+        >>> for line in tr.hubble(monitor_aggregation="none"):
+        ...     print(line)
+        Jan  5 09:30:00.003: default/apartment-12 (ID:256) <> default/apartment-14 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoRequest)
         Jan  5 09:30:00.004: default/apartment-12 (ID:256) -> default/apartment-14 (ID:257) to-endpoint FORWARDED (ICMPv4 EchoRequest)
         """
-        if self.flows is None:
-            from .errors import KpathError
+        from .errors import KpathError
 
+        if self.flows is None:
             raise KpathError("Hubble observes Cilium's eBPF datapath; this trace crossed a "
                              "network without Cilium. Trace through a cluster instead.")
-        return list(self.flows)
+        level = MONITOR_AGGREGATION.get(str(monitor_aggregation).strip().lower())
+        if level is None:
+            raise KpathError(f"unknown monitor aggregation {monitor_aggregation!r}: Cilium "
+                             f"knows {', '.join(MONITOR_AGGREGATION)}")
+        return [str(line) for line in self.flows
+                if level <= getattr(line, "shown_up_to", MONITOR_AGGREGATION["maximum"])]
 
     @property
     def learned(self) -> tuple[Learned, ...]:

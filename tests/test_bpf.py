@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
+from pathlib import Path
 
 import pytest
 
 import kpath_nb as kp
-from kpath_nb.bpf import (MAPS, ct_entries, ipcache_entries, ipcache_lookup, lxc_entries,
-                          lxc_lookup)
+from kpath_nb.bpf import (MAPS, cilium_dbg, ct_entries, ipcache_entries, ipcache_lookup,
+                          lxc_entries, lxc_lookup)
 
 MAC = r"[0-9A-F]{2}(?::[0-9A-F]{2}){5}"
 LXC_LINE = re.compile(rf"^(?P<key>\d+\.\d+\.\d+\.\d+:0)\s+id=(?P<id>\d+)\s+sec_id=(?P<sec>\d+)"
@@ -18,6 +20,8 @@ LXC_LINE = re.compile(rf"^(?P<key>\d+\.\d+\.\d+\.\d+:0)\s+id=(?P<id>\d+)\s+sec_i
 IPCACHE_VALUE = re.compile(r"^identity=\d+ encryptkey=0 tunnelendpoint=\d+\.\d+\.\d+\.\d+ "
                            r"flags=(hastunnel|<none>)$")
 
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "topologies"
 
 @pytest.fixture
 def cl() -> kp.Cluster:
@@ -185,23 +189,58 @@ def test_icmp_conntrack_after_learning(cl):
     kp.trace(cl, "apartment-12", "apartment-22", learn=True)
     blue = [e.key for e in ct_entries(cl, "building-blue")]
     green = [e.key for e in ct_entries(cl, "building-green")]
-    assert "ICMP OUT 10.0.10.12:0 -> 10.0.20.22:1" in blue     # echo identifier in dport
-    assert "ICMP IN 10.0.10.12:0 -> 10.0.20.22:1" in green
+    assert "ICMP OUT 10.0.10.12:1 -> 10.0.20.22:0" in blue     # echo identifier: the source port
+    assert "ICMP IN 10.0.10.12:1 -> 10.0.20.22:0" in green
     for entry in ct_entries(cl, "building-blue") + ct_entries(cl, "building-green"):
         assert entry.map_name == "cilium_ct_any4_global"
     frame = cl.bpf_map("building-blue", "cilium_ct_any4_global")
-    assert "ICMP OUT 10.0.10.12:0 -> 10.0.20.22:1" in list(frame["tuple"])
+    assert "ICMP OUT 10.0.10.12:1 -> 10.0.20.22:0" in list(frame["tuple"])
     assert cl.bpf_map("building-blue", "cilium_ct4_global").empty
     text = cl.cilium_dbg("building-blue", "bpf ct list global")
-    line = next(x for x in text.splitlines() if x.startswith("ICMP OUT 10.0.10.12:0"))
-    assert re.search(r" expires=\d+ Packets=\d+ Bytes=\d+ .*RevNAT=0 SourceSecurityID=\d+ "
-                     r"BackendID=0 NatPort=0$", line)
+    line = next(x for x in text.splitlines() if x.startswith("ICMP OUT 10.0.10.12:1"))
+    assert re.search(r" expires=\d+ Packets=0 Bytes=0 .*RevNAT=0 SourceSecurityID=256 "
+                     r"BackendID=0 NatPort=0$", line)          # accounting off; the sender's ID
+
+
+def test_conntrack_counts_only_with_accounting():
+    """Cilium counts packets and bytes per entry only with conntrack accounting on."""
+    yaml = (DATA / "seed-cilium-buildings.yaml").read_text(encoding="utf-8")
+    for accounting in (False, True):
+        cl = kp.parse_topology(yaml)
+        cl.config = replace(cl.config, conntrack_accounting=accounting)
+        kp.trace(cl, "apartment-12", "apartment-22", learn=True)
+        [entry] = ct_entries(cl, "building-blue")
+        assert entry.packets == 2 and entry.bytes > 0            # request and reply
+        assert ("Packets=2 " in str(entry)) is accounting
+        assert ("Packets=0 Bytes=0 " in str(entry)) is not accounting
+
+
+def test_out_entries_carry_the_senders_own_identity(cl):
+    kp.trace(cl, "apartment-12", "apartment-22", learn=True)
+    [out] = ct_entries(cl, "building-blue")
+    assert (out.direction, out.source_security_id) == ("OUT", 256)
+
+
+def test_tcp_flags_are_kept_by_direction(cl):
+    """The SYN leaves apartment-12 (Tx on its OUT entry), the SYN-ACK comes back (Rx);
+    on the far node the SYN arrives (Rx on the IN entry) and the SYN-ACK leaves (Tx)."""
+    kp.trace(cl, "apartment-12", "apartment-22", "tcp", learn=True)
+    [out] = ct_entries(cl, "building-blue")
+    [inn] = ct_entries(cl, "building-green")
+    assert (out.tx_flags, out.rx_flags) == (0x02, 0x12)
+    assert (inn.rx_flags, inn.tx_flags) == (0x02, 0x12)
+    assert "RxFlagsSeen=0x12" in str(out) and "TxFlagsSeen=0x02" in str(out)
+    kp.trace(cl, "apartment-12", "apartment-14", "tcp", reply=False, learn=True)
+    one_way = [e for e in ct_entries(cl, "building-blue") if e.dst == kp.parse_address(
+        "10.0.10.14")]
+    assert {(e.direction, e.tx_flags, e.rx_flags) for e in one_way} == {
+        ("OUT", 0x02, 0), ("IN", 0, 0x02)}
 
 
 def test_ingress_entry_records_the_source_identity(cl):
     kp.trace(cl, "apartment-12", "apartment-22", reply=False, learn=True)
     [entry] = ct_entries(cl, "building-green")
-    assert entry.key == "ICMP IN 10.0.10.12:0 -> 10.0.20.22:1"
+    assert entry.key == "ICMP IN 10.0.10.12:1 -> 10.0.20.22:0"
     assert entry.source_security_id == 256
 
 
@@ -220,18 +259,18 @@ def test_learning_the_same_flow_twice_updates_not_duplicates(cl):
     kp.trace(cl, "apartment-12", "apartment-22", reply=False, learn=True)
     kp.trace(cl, "apartment-12", "apartment-22", reply=False, learn=True)
     keys = [e.key for e in ct_entries(cl, "building-blue")]
-    assert keys.count("ICMP OUT 10.0.10.12:0 -> 10.0.20.22:1") == 1
+    assert keys.count("ICMP OUT 10.0.10.12:1 -> 10.0.20.22:0") == 1
     entry = next(e for e in ct_entries(cl, "building-blue")
-                 if e.key == "ICMP OUT 10.0.10.12:0 -> 10.0.20.22:1")
+                 if e.key == "ICMP OUT 10.0.10.12:1 -> 10.0.20.22:0")
     assert entry.packets == 2
 
 
 def test_a_cross_node_ping_leaves_one_entry_per_node(cl):
     kp.trace(cl, "apartment-12", "apartment-22", learn=True)
     assert [e.key for e in ct_entries(cl, "building-blue")] == [
-        "ICMP OUT 10.0.10.12:0 -> 10.0.20.22:1"]
+        "ICMP OUT 10.0.10.12:1 -> 10.0.20.22:0"]
     assert [e.key for e in ct_entries(cl, "building-green")] == [
-        "ICMP IN 10.0.10.12:0 -> 10.0.20.22:1"]
+        "ICMP IN 10.0.10.12:1 -> 10.0.20.22:0"]
 
 
 # -- map list, status, frames, errors -----------------------------------------------------
@@ -250,10 +289,12 @@ def test_map_list(cl):
 
 def test_status_lines(cl):
     assert cl.cilium_dbg("building-blue", "status") == (
+        "IPAM:                    IPv4: 4/254 allocated from 10.0.10.0/24,\n"
         "Routing:                 Network: Tunnel [vxlan]   Host: BPF\n"
-        "IPAM:                    IPv4: 4/254 allocated from 10.0.10.0/24,")
+        "Masquerading:            BPF   [eth0]   10.0.0.0/8 [IPv4: Enabled, IPv6: Disabled]")
     verbose = cl.cilium_dbg("building-blue", "status --verbose").splitlines()
-    assert verbose[2] == "Allocated addresses:"
+    assert verbose[0].startswith("IPAM:") and verbose[1] == "Allocated addresses:"
+    assert verbose[-2].startswith("Routing:")                    # IPAM before Routing
     assert "  10.0.10.11 (router)" in verbose
     assert "  10.0.10.12 (default/apartment-12)" in verbose
     assert f"  {cl.nodes['building-blue'].health_ip} (health)" in verbose
@@ -310,3 +351,24 @@ def test_maps_follow_pod_changes(cl):
     green = by_ip(lxc_entries(cl, "building-green"))
     assert "10.0.20.22" not in green
     assert green[str(pod.ip)].endpoint_id == pod.endpoint_id
+
+
+def test_cilium_ipcache_v2_arrived_in_v1_18():
+    """The map is cilium_ipcache_v2 from v1.18 on; nothing in the series says v1.19."""
+    import kpath_nb.bpf as bpf
+
+    root = Path(__file__).resolve().parent.parent
+    assert "Before v1.18 the map was ``cilium_ipcache``" in bpf.__doc__
+    with pytest.raises(kp.KpathError, match="before v1.18"):
+        kp.load_topology("seed-cilium-buildings").bpf_map("building-blue", "cilium_ipcache")
+    texts = [*root.glob("kpath_nb/**/*.py"), *root.glob("notebooks/*.ipynb"),
+             *root.glob("docs/*.md")]
+    assert not [p.name for p in texts if "v1.19" in p.read_text(encoding="utf-8")]
+
+
+def test_dumps_are_sorted_and_say_that_real_ones_are_not():
+    cl = kp.load_topology("seed-cilium-buildings")
+    keys = [line.split()[0] for line in
+            cl.cilium_dbg("building-blue", "bpf endpoint list").splitlines()[1:]]
+    assert keys == sorted(keys, key=lambda k: IPv4Address(k.split(":")[0]))
+    assert "the real CLI prints them in the map's own" in " ".join(cilium_dbg.__doc__.split())

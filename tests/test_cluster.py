@@ -10,6 +10,7 @@ import pytest
 
 import kpath_nb as kp
 from kpath_nb import IpamError, IpamExhaustedError, TopologyError, UnknownEndpointError
+from kpath_nb.bpf import ipcache_lookup
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "topologies"
 SEED_YAML = (DATA / "seed-cilium-buildings.yaml").read_text(encoding="utf-8")
@@ -120,18 +121,18 @@ def test_every_lxc_and_pod_mac_is_unique(cl):
 
 def test_blue_node_routes_as_cilium_installs_them(cl):
     assert cl.nodes["building-blue"].routing_table().show() == "\n".join([
-        "10.0.10.0/24 via 10.0.10.11 dev cilium_host src 10.0.10.11",
-        "10.0.10.11 dev cilium_host scope link",
-        "10.0.20.0/24 via 10.0.10.11 dev cilium_host src 10.0.10.11 mtu 1450",
+        "10.0.10.0/24 via 10.0.10.11 dev cilium_host proto kernel src 10.0.10.11",
+        "10.0.10.11 dev cilium_host proto kernel scope link",
+        "10.0.20.0/24 via 10.0.10.11 dev cilium_host proto kernel src 10.0.10.11 mtu 1450",
         "192.168.100.0/24 dev eth0 proto kernel scope link src 192.168.100.10",
     ])
 
 
 def test_green_node_routes_as_cilium_installs_them(cl):
     assert cl.nodes["building-green"].routing_table().show() == "\n".join([
-        "10.0.10.0/24 via 10.0.20.21 dev cilium_host src 10.0.20.21 mtu 1450",
-        "10.0.20.0/24 via 10.0.20.21 dev cilium_host src 10.0.20.21",
-        "10.0.20.21 dev cilium_host scope link",
+        "10.0.10.0/24 via 10.0.20.21 dev cilium_host proto kernel src 10.0.20.21 mtu 1450",
+        "10.0.20.0/24 via 10.0.20.21 dev cilium_host proto kernel src 10.0.20.21",
+        "10.0.20.21 dev cilium_host proto kernel scope link",
         "192.168.100.0/24 dev eth0 proto kernel scope link src 192.168.100.20",
     ])
 
@@ -205,8 +206,8 @@ def test_three_nodes_every_node_routes_every_pod_cidr(three):
     for node in three.nodes.values():
         text = node.routing_table().show()
         for other in three.nodes.values():
-            line = (f"{other.pod_cidr} via {node.router_ip} dev cilium_host src "
-                    f"{node.router_ip}")
+            line = (f"{other.pod_cidr} via {node.router_ip} dev cilium_host proto kernel "
+                    f"src {node.router_ip}")
             line += "" if other is node else " mtu 1450"
             assert line in text.splitlines(), (node.name, line)
 
@@ -466,3 +467,48 @@ def test_the_tunnel_port_defaults_to_the_protocols_and_must_be_a_port():
     for bad in (0, 70000, "8472", True):
         with pytest.raises(kp.TopologyError, match="must be a UDP port"):
             kp.CiliumConfig(tunnel_port=bad)
+
+
+# -- defaults and facts of a real install -------------------------------------------------
+
+def test_the_default_is_legacy_host_routing():
+    """Default Helm values give ``Host Routing: Legacy`` with iptables masquerading; BPF
+    host routing is the tuned mode, which the seed cluster says it is configured for."""
+    assert kp.CiliumConfig().host_routing == "legacy"
+    three = kp.load_topology("cilium-three-nodes")
+    assert three.config.host_routing == "legacy"
+    status = three.cilium_dbg("kind-worker", "status")
+    assert "Host: Legacy" in status and "Masquerading:            IPTables" in status
+    seed = kp.load_topology("seed-cilium-buildings")
+    assert seed.config.host_routing == "bpf"
+    assert "BPF masquerading" in seed.description and "Legacy" in seed.description
+    assert "Masquerading:            BPF" in seed.cilium_dbg("building-blue", "status")
+    assert kp.generate_cluster(nodes=2, pods_per_node=1, seed=1).config.host_routing == "legacy"
+
+
+def test_workers_see_the_control_plane_as_kube_apiserver():
+    three = kp.load_topology("cilium-three-nodes")
+    plane = three.nodes["kind-control-plane"]
+    for worker in ("kind-worker", "kind-worker2"):
+        assert ipcache_lookup(three, worker, plane.ip).identity == 7
+        other = "kind-worker2" if worker == "kind-worker" else "kind-worker"
+        assert ipcache_lookup(three, worker, three.nodes[other].ip).identity == 6
+        assert ipcache_lookup(three, worker, plane.router_ip).identity == 6
+    assert ipcache_lookup(three, "kind-control-plane", plane.ip).identity == 1
+    line = kp.trace(three, "client", "kind-control-plane").hubble()[0]
+    assert "default/client (ID:" in line and "172.18.0.2 (kube-apiserver)" in line
+
+
+def test_control_plane_must_be_true_or_false():
+    text = (DATA / "cilium-three-nodes.yaml").read_text(encoding="utf-8")
+    with pytest.raises(kp.TopologyError, match="control_plane"):
+        kp.parse_topology(text.replace("control_plane: true", "control_plane: maybe"))
+
+
+def test_a_pods_eth0_takes_the_ifindex_next_to_its_lxc(cl):
+    """The veth pair is made on the node, the pod's end first: ``eth0@if<n+1>`` in the pod,
+    ``lxc…@if<n>`` on the node."""
+    for pod in cl.pods.values():
+        lxc = cl.node_of(pod.name).ifindex[pod.lxc]
+        assert pod.ifindex == lxc - 1
+        assert pod.ifindex not in cl.node_of(pod.name).ifindex.values()  # it moved away

@@ -5,7 +5,9 @@ stands for that pod's host-side veth (its name is derived, not chosen) and ``-``
 nothing. The sequences were checked by hand against Cilium's datapath: the ARP
 responder on the lxc, from-endpoint then to-endpoint on one node, to-overlay and
 from-overlay around the VXLAN hop across the node switch, from-host for the node's
-own packets, to-network for a pod talking to another node's address.
+own packets, to-network for a pod talking to another node's address, to-stack for a
+packet handed to a node's own stack. The Hubble tables are the full list (monitor
+aggregation ``none``): ``<>`` at every from-* point, where the direction is unknown.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ reply apartment-12 deliver eth0 - -
 """
 
 SAME_NODE_HUBBLE = """
-Jan  5 09:30:00.003: default/apartment-12 (ID:256) -> default/apartment-14 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoRequest)
+Jan  5 09:30:00.003: default/apartment-12 (ID:256) <> default/apartment-14 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoRequest)
 Jan  5 09:30:00.004: default/apartment-12 (ID:256) -> default/apartment-14 (ID:257) to-endpoint FORWARDED (ICMPv4 EchoRequest)
-Jan  5 09:30:00.009: default/apartment-12 (ID:256) <- default/apartment-14 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.009: default/apartment-14 (ID:257) <> default/apartment-12 (ID:256) from-endpoint FORWARDED (ICMPv4 EchoReply)
 Jan  5 09:30:00.010: default/apartment-12 (ID:256) <- default/apartment-14 (ID:257) to-endpoint FORWARDED (ICMPv4 EchoReply)
 """
 
@@ -66,13 +68,13 @@ reply apartment-12 deliver eth0 - -
 """
 
 CROSS_NODE_HUBBLE = """
-Jan  5 09:30:00.003: default/apartment-12 (ID:256) -> default/apartment-22 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoRequest)
+Jan  5 09:30:00.003: default/apartment-12 (ID:256) <> default/apartment-22 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoRequest)
 Jan  5 09:30:00.004: default/apartment-12 (ID:256) -> default/apartment-22 (ID:257) to-overlay FORWARDED (ICMPv4 EchoRequest)
-Jan  5 09:30:00.012: default/apartment-12 (ID:256) -> default/apartment-22 (ID:257) from-overlay FORWARDED (ICMPv4 EchoRequest)
+Jan  5 09:30:00.012: default/apartment-12 (ID:256) <> default/apartment-22 (ID:257) from-overlay FORWARDED (ICMPv4 EchoRequest)
 Jan  5 09:30:00.013: default/apartment-12 (ID:256) -> default/apartment-22 (ID:257) to-endpoint FORWARDED (ICMPv4 EchoRequest)
-Jan  5 09:30:00.018: default/apartment-12 (ID:256) <- default/apartment-22 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.018: default/apartment-22 (ID:257) <> default/apartment-12 (ID:256) from-endpoint FORWARDED (ICMPv4 EchoReply)
 Jan  5 09:30:00.019: default/apartment-12 (ID:256) <- default/apartment-22 (ID:257) to-overlay FORWARDED (ICMPv4 EchoReply)
-Jan  5 09:30:00.023: default/apartment-12 (ID:256) <- default/apartment-22 (ID:257) from-overlay FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.023: default/apartment-22 (ID:257) <> default/apartment-12 (ID:256) from-overlay FORWARDED (ICMPv4 EchoReply)
 Jan  5 09:30:00.024: default/apartment-12 (ID:256) <- default/apartment-22 (ID:257) to-endpoint FORWARDED (ICMPv4 EchoReply)
 """
 
@@ -100,18 +102,18 @@ reply fountain-nodes switch eth2 eth1 -
 reply building-blue deliver eth0 - -
 reply building-blue decap cilium_vxlan - from-overlay
 reply building-blue redirect cilium_vxlan cilium_host -
-reply building-blue deliver cilium_host - to-host
+reply building-blue deliver cilium_host - to-stack
 """
 
 NODE_TO_POD_HUBBLE = """
-Jan  5 09:30:00.001: 10.0.10.11 (host) -> default/apartment-22 (ID:257) from-host FORWARDED (ICMPv4 EchoRequest)
-Jan  5 09:30:00.002: 10.0.10.11 (host) -> default/apartment-22 (ID:257) to-overlay FORWARDED (ICMPv4 EchoRequest)
-Jan  5 09:30:00.010: 10.0.10.11 (remote-node) -> default/apartment-22 (ID:257) from-overlay FORWARDED (ICMPv4 EchoRequest)
+Jan  5 09:30:00.001: 10.0.10.11 (host) <> default/apartment-22 (ID:257) from-host FORWARDED (ICMPv4 EchoRequest)
+Jan  5 09:30:00.002: 10.0.10.11 (host) <> default/apartment-22 (ID:257) to-overlay FORWARDED (ICMPv4 EchoRequest)
+Jan  5 09:30:00.010: 10.0.10.11 (remote-node) <> default/apartment-22 (ID:257) from-overlay FORWARDED (ICMPv4 EchoRequest)
 Jan  5 09:30:00.011: 10.0.10.11 (remote-node) -> default/apartment-22 (ID:257) to-endpoint FORWARDED (ICMPv4 EchoRequest)
-Jan  5 09:30:00.016: 10.0.10.11 (remote-node) <- default/apartment-22 (ID:257) from-endpoint FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.016: default/apartment-22 (ID:257) <> 10.0.10.11 (remote-node) from-endpoint FORWARDED (ICMPv4 EchoReply)
 Jan  5 09:30:00.017: 10.0.10.11 (remote-node) <- default/apartment-22 (ID:257) to-overlay FORWARDED (ICMPv4 EchoReply)
-Jan  5 09:30:00.021: 10.0.10.11 (host) <- default/apartment-22 (ID:257) from-overlay FORWARDED (ICMPv4 EchoReply)
-Jan  5 09:30:00.023: 10.0.10.11 (host) <- default/apartment-22 (ID:257) to-host FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.021: default/apartment-22 (ID:257) <> 10.0.10.11 (host) from-overlay FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.023: default/apartment-22 (ID:257) <> 10.0.10.11 (host) to-stack FORWARDED (ICMPv4 EchoReply)
 """
 
 POD_TO_REMOTE_NODE_HOPS = """
@@ -138,11 +140,11 @@ reply apartment-12 deliver eth0 - -
 """
 
 POD_TO_REMOTE_NODE_HUBBLE = """
-Jan  5 09:30:00.003: default/apartment-12 (ID:256) -> 192.168.100.20 (remote-node) from-endpoint FORWARDED (ICMPv4 EchoRequest)
+Jan  5 09:30:00.003: default/apartment-12 (ID:256) <> 192.168.100.20 (remote-node) from-endpoint FORWARDED (ICMPv4 EchoRequest)
 Jan  5 09:30:00.008: default/apartment-12 (ID:256) -> 192.168.100.20 (remote-node) to-network FORWARDED (ICMPv4 EchoRequest)
-Jan  5 09:30:00.012: default/apartment-12 (ID:256) <- 192.168.100.20 (host) from-host FORWARDED (ICMPv4 EchoReply)
-Jan  5 09:30:00.013: default/apartment-12 (ID:256) <- 192.168.100.20 (host) to-overlay FORWARDED (ICMPv4 EchoReply)
-Jan  5 09:30:00.017: default/apartment-12 (ID:256) <- 192.168.100.20 (remote-node) from-overlay FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.012: 192.168.100.20 (host) <> default/apartment-12 (ID:256) from-host FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.013: 192.168.100.20 (host) <> default/apartment-12 (ID:256) to-overlay FORWARDED (ICMPv4 EchoReply)
+Jan  5 09:30:00.017: 192.168.100.20 (remote-node) <> default/apartment-12 (ID:256) from-overlay FORWARDED (ICMPv4 EchoReply)
 Jan  5 09:30:00.018: default/apartment-12 (ID:256) <- 192.168.100.20 (remote-node) to-endpoint FORWARDED (ICMPv4 EchoReply)
 """
 BLUE_IPCACHE = """
@@ -199,7 +201,11 @@ def test_golden_hops(cl, case):
 @pytest.mark.parametrize("case", list(CASES))
 def test_golden_hubble(cl, case):
     src, dst, _, hubble = CASES[case]
-    assert kp.trace(cl, src, dst).hubble() == lines(hubble)
+    tr = kp.trace(cl, src, dst)
+    assert tr.hubble("none") == lines(hubble)
+    # The default monitor aggregation (medium) keeps no from-* line.
+    assert tr.hubble() == [line for line in lines(hubble) if " from-" not in line
+                           and not (case == "node-to-pod" and " to-stack " in line)]
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -219,7 +219,8 @@ def test_node_to_remote_pod_goes_through_cilium_host(cl):
     send = tr.hops[0]
     assert (send.node, send.action, send.out_iface) == ("building-blue", "send", "cilium_host")
     route = lookup(send, "route")
-    assert route.result == "10.0.20.0/24 via 10.0.10.11 dev cilium_host src 10.0.10.11 mtu 1450"
+    assert route.result == (
+        "10.0.20.0/24 via 10.0.10.11 dev cilium_host proto kernel src 10.0.10.11 mtu 1450")
     assert str(send.packet[IPv4].src) == "10.0.10.11"            # the route's src
     host = tr.hops[1]
     assert (host.observation, host.out_iface) == ("from-host", "cilium_vxlan")
@@ -234,18 +235,51 @@ def test_node_to_remote_pod_goes_through_cilium_host(cl):
 def test_node_to_local_pod(cl):
     tr = kp.trace(cl, "building-blue", "apartment-12")
     assert observations(tr.request_hops) == ["from-host", "to-endpoint"]
-    assert observations(tr.reply_hops) == ["from-endpoint", "to-host"]
+    assert observations(tr.reply_hops) == ["from-endpoint", "to-stack"]
     assert not any(h.packet.get(VXLAN) for h in tr.hops)
+
+
+def test_the_node_is_reached_through_the_stack_not_to_host(cl):
+    """Pod to its node, and overlay traffic for a node: Hubble's ``to-stack`` (``to-host``
+    only appears with the host firewall)."""
+    for dst in ("building-blue", "10.0.10.11", "10.0.20.21", "building-green"):
+        tr = kp.trace(cl, "apartment-12", dst)
+        assert "to-host" not in observations(tr.hops), dst
+    assert not any("to-host" in line
+                   for line in kp.trace(cl, "building-blue", "apartment-22").hubble("none"))
 
 
 def test_pod_to_own_node(cl):
     tr = kp.trace(cl, "apartment-12", "building-blue", reply=False)
     hop = first(tr.hops, observation="from-endpoint")
-    assert hop.out_iface == "cilium_host"
+    lxc = cl.pods["apartment-12"].lxc
+    assert (hop.in_iface, hop.out_iface) == (lxc, None)        # pass_to_stack: no redirect
     assert lookup(hop, "cilium_lxc").result.endswith("(localhost)")
     end = tr.hops[-1]
     assert (end.node, end.action, end.in_iface, end.observation) == (
-        "building-blue", "deliver", "cilium_host", "to-host")
+        "building-blue", "deliver", lxc, "to-stack")
+
+
+@pytest.mark.parametrize("dst, ttl", [("building-blue", 63), ("10.0.10.11", 63),
+                                      ("building-green", 63), ("10.0.20.21", 63)])
+def test_a_pod_reaching_a_node_loses_one_ttl(cl, dst, ttl):
+    """ipv4_l3 lowers the TTL on the way to the stack (own node, or the far node after the
+    tunnel) and before BPF host routing's FIB redirect (a remote node's eth0)."""
+    tr = kp.trace(cl, "apartment-12", dst, reply=False)
+    assert tr.hops[-1].packet[IPv4].ttl == ttl
+
+
+def test_legacy_pod_to_remote_node_loses_two_ttl(legacy):
+    """ipv4_l3 before pass_to_stack, then the kernel's forwarding: two."""
+    tr = kp.trace(legacy, "apartment-12", "building-green", reply=False)
+    assert tr.hops[-1].packet[IPv4].ttl == 62
+
+
+@pytest.mark.parametrize("dst", ["building-blue", "10.0.20.21"])
+def test_a_packet_for_a_node_with_ttl_1_is_dropped(cl, dst):
+    tr = kp.trace(cl, "apartment-12", dst, ttl=1)
+    assert (tr.verdict, tr.cause) == ("dropped", "ttl-exceeded")
+    assert kp.trace(cl, "apartment-12", dst, ttl=2).delivered
 
 
 def test_pod_to_remote_node_is_not_encapsulated(cl):
@@ -266,7 +300,7 @@ def test_pod_to_remote_node_is_not_encapsulated(cl):
 
 def test_pod_to_remote_router_ip_is_tunnelled(cl):
     tr = kp.trace(cl, "apartment-12", "10.0.20.21", reply=False)
-    assert observations(tr.hops) == ["from-endpoint", "to-overlay", "from-overlay", "to-host"]
+    assert observations(tr.hops) == ["from-endpoint", "to-overlay", "from-overlay", "to-stack"]
     assert tr.hops[-1].node == "building-green"
 
 
@@ -304,22 +338,29 @@ def test_a_deleted_remote_pods_ip_is_dropped_after_the_tunnel(cl):
     assert tr.cause == "stale-or-unroutable-ip"
     assert tr.reason.startswith("Stale or unroutable IP")
     assert "10.0.20.22" in tr.reason and "10.0.20.0/24" in tr.reason
-    assert observations(tr.hops[:-1]) == ["from-endpoint", "to-overlay", "from-overlay"]
+    assert observations(tr.hops[:-1]) == ["from-endpoint", "to-overlay", "from-overlay",
+                                          "to-stack"]
     drop = tr.hops[-1]
-    assert (drop.node, drop.action) == ("building-green", "drop")
+    assert (drop.node, drop.action, drop.in_iface, drop.observation) == (
+        "building-green", "drop", "cilium_host", "from-host")
     cache = lookup(first(tr.hops, observation="from-endpoint"), "cilium_ipcache_v2")
     assert cache.result.startswith("10.0.20.0/24 identity=2")
     assert not tr.reply_hops
 
 
-def test_a_deleted_local_pods_ip_is_dropped_on_the_spot(cl):
+@pytest.mark.parametrize("routing, point", [("bpf", "to-network"), ("legacy", "to-stack")])
+def test_a_deleted_local_pods_ip_is_dropped_in_cilium_hosts_program(routing, point):
+    """Not where it leaves the pod: the node's stack routes it out through cilium_host,
+    whose from-host program finds no endpoint and drops it."""
+    cl = kp.parse_topology(SEED_YAML.replace("host_routing: bpf", f"host_routing: {routing}"))
     cl.delete_pod("apartment-14")
     tr = kp.trace(cl, "apartment-12", "10.0.10.14")
     assert (tr.verdict, tr.cause) == ("dropped", "stale-or-unroutable-ip")
     assert tr.reason.startswith("Stale or unroutable IP")
+    assert observations(tr.hops[:-1]) == ["from-endpoint", point]
     drop = tr.hops[-1]
-    assert (drop.node, drop.action, drop.observation) == ("building-blue", "drop",
-                                                          "from-endpoint")
+    assert (drop.node, drop.action, drop.in_iface, drop.observation) == (
+        "building-blue", "drop", "cilium_host", "from-host")
     assert not any(h.packet.get(VXLAN) for h in tr.hops)
 
 
@@ -334,7 +375,7 @@ def test_an_unknown_source_is_refused(cl):
 
 def test_conntrack_lookups_name_the_right_map(cl):
     icmp = first(kp.trace(cl, "apartment-12", "apartment-22").hops, observation="from-endpoint")
-    assert lookup(icmp, "cilium_ct_any4_global").key == "ICMP OUT 10.0.10.12:0 -> 10.0.20.22:1"
+    assert lookup(icmp, "cilium_ct_any4_global").key == "ICMP OUT 10.0.10.12:1 -> 10.0.20.22:0"
     tcp = first(kp.trace(cl, "apartment-12", "apartment-22", "tcp").hops,
                 observation="from-endpoint")
     assert lookup(tcp, "cilium_ct4_global").key == "TCP OUT 10.0.10.12:40000 -> 10.0.20.22:80"
@@ -359,17 +400,46 @@ def test_a_reply_hits_the_connection_the_request_created(cl, dst, proto):
 # -- Hubble -------------------------------------------------------------------------------
 
 def test_hubble_line_format(cl):
-    lines = kp.trace(cl, "apartment-12", "apartment-22").hubble()
+    lines = kp.trace(cl, "apartment-12", "apartment-22").hubble("none")
     assert len(lines) == 8
-    pattern = re.compile(rf"^{STAMP}: default/apartment-12 \(ID:256\) (->|<-) "
-                         r"default/apartment-22 \(ID:257\) (from-endpoint|to-overlay|"
+    pattern = re.compile(rf"^{STAMP}: default/apartment-(12|22) \(ID:25[67]\) (->|<-|<>) "
+                         r"default/apartment-(22|12) \(ID:25[76]\) (from-endpoint|to-overlay|"
                          r"from-overlay|to-endpoint) FORWARDED \(ICMPv4 Echo(Request|Reply)\)$")
     for line in lines:
         assert pattern.match(line), line
     assert lines[1].endswith("default/apartment-12 (ID:256) -> default/apartment-22 (ID:257) "
                              "to-overlay FORWARDED (ICMPv4 EchoRequest)")
-    assert all(" <- " in line and "EchoReply" in line for line in lines[4:])
-    assert all(" -> " in line and "EchoRequest" in line for line in lines[:4])
+    assert [line.split(") ")[1].split()[0] for line in lines] == [
+        "<>", "->", "<>", "->", "<>", "<-", "<>", "<-"]
+
+
+def test_hubble_from_points_have_no_direction(cl):
+    """A from-* point traces with an unknown reason: Hubble prints ``<>`` and the packet's
+    own source first."""
+    for dst in ("apartment-14", "apartment-22", "building-blue"):
+        for line in kp.trace(cl, "apartment-12", dst).hubble("none"):
+            if " from-" in line:
+                assert " <> " in line, line
+    reply = [line for line in kp.trace(cl, "apartment-12", "apartment-14").hubble("none")
+             if "from-endpoint" in line and "EchoReply" in line]
+    assert "default/apartment-14 (ID:257) <> default/apartment-12 (ID:256)" in reply[0]
+
+
+def test_hubble_by_default_shows_what_medium_aggregation_emits(cl):
+    """The default monitor aggregation (medium) emits no from-* trace and none from
+    cilium_host's to-host program; drops always."""
+    tr = kp.trace(cl, "apartment-12", "apartment-22")
+    assert tr.hubble() == tr.hubble("medium")
+    assert all(" to-" in line for line in tr.hubble())
+    assert [line for line in tr.hubble("none") if " from-" not in line] == tr.hubble()
+    assert len(tr.hubble()) == 4 and len(tr.hubble("none")) == 8
+    back = kp.trace(cl, "building-blue", "apartment-22")
+    assert not any("to-stack" in line for line in back.hubble())
+    assert any("to-stack" in line for line in back.hubble("low"))
+    cl.delete_pod("apartment-22")
+    assert "DROPPED" in kp.trace(cl, "apartment-12", "10.0.20.22").hubble()[-1]
+    with pytest.raises(kp.KpathError, match="medium"):
+        tr.hubble("loud")
 
 
 def test_hubble_timestamps_increase(cl):
@@ -381,20 +451,20 @@ def test_hubble_timestamps_increase(cl):
 def test_hubble_tcp_shows_ports_and_flags(cl):
     lines = kp.trace(cl, "apartment-12", "apartment-22", "tcp").hubble()
     assert "default/apartment-12:40000 (ID:256) -> default/apartment-22:80 (ID:257) " \
-           "to-overlay FORWARDED (TCP Flags: SYN)" in lines[1]
+           "to-overlay FORWARDED (TCP Flags: SYN)" in lines[0]
     assert lines[-1].endswith("default/apartment-12:40000 (ID:256) <- default/apartment-22:80 "
                               "(ID:257) to-endpoint FORWARDED (TCP Flags: SYN, ACK)")
 
 
 def test_hubble_udp(cl):
-    lines = kp.trace(cl, "apartment-12", "apartment-22", "udp", dport=5353).hubble()
-    assert lines[0].endswith("default/apartment-12:40000 (ID:256) -> default/apartment-22:5353 "
+    lines = kp.trace(cl, "apartment-12", "apartment-22", "udp", dport=5353).hubble("none")
+    assert lines[0].endswith("default/apartment-12:40000 (ID:256) <> default/apartment-22:5353 "
                              "(ID:257) from-endpoint FORWARDED (UDP)")
 
 
 def test_hubble_names_reserved_identities(cl):
-    lines = kp.trace(cl, "building-blue", "apartment-22", reply=False).hubble()
-    assert lines[0].endswith("10.0.10.11 (host) -> default/apartment-22 (ID:257) from-host "
+    lines = kp.trace(cl, "building-blue", "apartment-22", reply=False).hubble("none")
+    assert lines[0].endswith("10.0.10.11 (host) <> default/apartment-22 (ID:257) from-host "
                              "FORWARDED (ICMPv4 EchoRequest)")
     assert "10.0.10.11 (remote-node) -> default/apartment-22 (ID:257) to-endpoint" in lines[-1]
 
@@ -415,7 +485,7 @@ def test_hubble_on_a_network_without_cilium_is_an_error():
 
 def test_hubble_skips_underlay_hops(cl):
     tr = kp.trace(cl, "apartment-12", "apartment-22", reply=False)
-    assert len(tr.hubble()) == len(observations(tr.hops)) == 4
+    assert len(tr.hubble("none")) == len(observations(tr.hops)) == 4
 
 
 @pytest.mark.parametrize("dst", ["apartment-14", "apartment-22"])

@@ -168,3 +168,10 @@ def test_observation_points_wrong(cl, answer):
     fb = maps.check_observation_points(cl, "apartment-12", "apartment-14", answer)
     assert fb.status in ("incorrect", "unanswered")
     assert_hidden(fb, "from-endpoint → to-endpoint", "from-endpoint, to-endpoint")
+
+
+def test_the_observation_points_a_trace_can_show_leave_out_to_host():
+    """to-host appears only with the host firewall; the node is reached with to-stack."""
+    from kpath_nb.exercises.maps import OBSERVATION_POINTS
+
+    assert "to-host" not in OBSERVATION_POINTS and "to-stack" in OBSERVATION_POINTS

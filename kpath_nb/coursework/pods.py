@@ -152,8 +152,8 @@ def _lxc_device(rng: Random) -> Variant:
     node = cl.node_of(pod)
     ifindex = node.ifindex[cl.pods[pod].lxc]
     return Variant(f"In your cluster (`cluster`), `ip link` inside the pod `{pod}` shows its "
-                   f"interface as `2: eth0@if{ifindex}`: the other end of its veth pair is "
-                   f"device number {ifindex} on `{node.name}`. What is that device's name? "
+                   f"interface as `{cl.pods[pod].ifindex}: eth0@if{ifindex}`: the other end "
+                   f"of its veth pair is device number {ifindex} on `{node.name}`. What is that device's name? "
                    f"Answer it in quotes.", {"cluster": cl, "pod": pod, "ifindex": ifindex},
                    partial(pods.check_lxc_device, cl, pod))
 

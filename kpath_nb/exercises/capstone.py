@@ -219,7 +219,7 @@ def check_maps_on_node(cl: Cluster, src: str, dst: str, node: str, answer: objec
     answer : object
         Map names in order: a list, or text such as ``"cilium_lxc, cilium_ct_any4_global"``.
         A policy map may be written without its leading zeros; ``cilium_ipcache``
-        (the name before v1.19) counts for ``cilium_ipcache_v2``.
+        (the name before v1.18) counts for ``cilium_ipcache_v2``.
     proto : {"icmp", "udp", "tcp"}
 
     Returns

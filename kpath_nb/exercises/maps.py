@@ -41,8 +41,9 @@ __all__ = [
 ]
 
 OBSERVATION_POINTS = ("from-endpoint", "to-endpoint", "to-overlay", "from-overlay",
-                      "from-host", "to-host", "to-network", "to-stack")
-"""The Hubble observation points a trace through the cluster can show."""
+                      "from-host", "to-network", "to-stack")
+"""The Hubble observation points a trace through the cluster can show (``to-host`` is left
+out: Cilium reports it only with the host firewall, which the model does not have)."""
 
 _MAPS = ("cilium_lxc", "cilium_ipcache_v2", "cilium_ct4_global", "cilium_ct_any4_global")
 
@@ -63,7 +64,7 @@ _MAP_SYNONYMS = {
 
 
 def _map_name(answer: object) -> object:
-    """A BPF map named by its real name, its pre-v1.19 name or a plain phrase."""
+    """A BPF map named by its real name, its pre-v1.18 name or a plain phrase."""
     return word(answer, _MAPS, {**{m.replace("_", " "): m for m in _MAPS}, **_MAP_SYNONYMS})
 
 
@@ -101,7 +102,7 @@ def check_map_consulted(cl: Cluster, src: str, dst: str, answer: object) -> Feed
         A pod or an address.
     answer : object
         A map name: ``"cilium_lxc"``, ``"cilium_ipcache_v2"`` (``"cilium_ipcache"``,
-        its name before v1.19, counts too), or a phrase like ``"the endpoint map"``.
+        its name before v1.18, counts too), or a phrase like ``"the endpoint map"``.
 
     Returns
     -------
@@ -297,6 +298,9 @@ def check_observation_points(cl: Cluster, src: str, dst: str, answer: object, *,
                              proto: str = "icmp") -> Feedback:
     """Check the Hubble observation points of the request ``src`` → ``dst``, in order.
 
+    All of them, as ``hubble observe`` prints them with monitor aggregation ``none``; with
+    the default (``medium``) a real cluster shows only the ``to-*`` points.
+
     Parameters
     ----------
     cl : Cluster
@@ -329,8 +333,9 @@ def check_observation_points(cl: Cluster, src: str, dst: str, answer: object, *,
         read = [point.replace("_", "-") for point in read]
     praise = f"The request is seen at {' → '.join(expected)}."
     hint = ("Each eBPF program that handles the packet reports it at an observation point; "
-            "Hubble prints that point in each line. Trace the request (or read tr.hubble()) "
-            "and list the points in the order the packet meets them.")
+            "Hubble prints that point in each line. Trace the request (or read "
+            "tr.hubble(monitor_aggregation=\"none\"): the default, medium, leaves out the "
+            "from-* points) and list the points in the order the packet meets them.")
     return judge_read(f"observation points {src} → {dst}", answer, read, expected, praise,
                       hint, form="a list of observation points in order, like "
                                  "[\"point-a\", \"point-b\"]")
