@@ -39,11 +39,6 @@ a busy machine. A single value (no ``,here,near``) makes traceroute wait the who
 every probe instead of guessing a shorter wait from the round trip of other answers, so a
 slow answer is never printed as ``*`` because a fast one came first."""
 
-SIMULTANEOUS = 16
-"""Probes in flight at once (``-N``; traceroute's default). Safe because every source of
-order-dependence is switched off in the lab: no ICMP rate limits (per-destination, global
-and the route error bucket, see ``conftest.py``), so every probe gets its answer whatever
-the others do; probes queued behind one ARP resolution all get their host unreachable."""
 
 QUERIES = 3
 """Probes per TTL (``-q``), traceroute's and ``kp.traceroute``'s default."""
@@ -54,7 +49,12 @@ TRACEROUTE_TIMEOUT = 60
 
 def traceroute_options(method: str, max_ttl: int) -> list[str]:
     """The command line (after ``traceroute``) for a method, ``"udp"`` or ``"icmp"``."""
-    options = ["-n", "-q", str(QUERIES), "-N", str(SIMULTANEOUS), "-w", str(WAIT),
+    # -N: every probe goes out at once, so a run waits WAIT once, however many lines are
+    # stars. Safe because nothing in the lab depends on order: no ICMP rate limits (per
+    # destination, per namespace, and the route error bucket, see conftest.py), so each
+    # probe gets its answer whatever the others do, and an ARP queue long enough for all
+    # the probes that wait on one resolution (netlab.ARP_QUEUE_BYTES).
+    options = ["-n", "-q", str(QUERIES), "-N", str(max_ttl * QUERIES), "-w", str(WAIT),
                "-m", str(max_ttl)]
     return options + (["-I"] if method == "icmp" else [])
 
