@@ -28,8 +28,9 @@ from .io import available_topologies, load_topology, parse_topology
 from .packet import ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet, Payload
 from .tables import ArpTable, ForwardingTable, Route, RouteTable
 from .topology import Host, Interface, Link, Router, Switch, Topology
-from .trace import Hop, Learned, Lookup, Trace
+from .trace import Hop, IcmpError, Learned, Lookup, Trace
 from .tracer import trace
+from .traceroute import Probe, Traceroute, traceroute
 
 __version__ = "0.1.0"
 
@@ -74,8 +75,9 @@ __all__ = [
     "K8sNode", "Pod", "generate_cluster", "ArpTable", "BROADCAST_MAC", "Ethernet", "ForwardingTable", "Hop",
     "Host", "ICMP", "IPv4", "Interface", "KpathError", "Learned", "Link", "Lookup", "MacAddress",
     "Packet", "Payload", "Route", "RouteTable", "Router", "Switch", "TCP", "Topology",
-    "TopologyError", "Trace", "UDP", "VXLAN", "UnknownEndpointError", "available_topologies",
+    "TopologyError", "Trace", "Traceroute", "Probe", "IcmpError", "UDP", "VXLAN", "UnknownEndpointError", "available_topologies",
     "broadcast_address", "load_topology", "mac_from_name", "network_address", "parse_address",
     "parse_interface", "parse_network", "parse_topology", "same_subnet", "to_binary", "trace",
+    "traceroute",
     *_LAZY,
 ]

@@ -39,9 +39,9 @@ from .cluster import VXLAN_OVERHEAD, Cluster, K8sNode, Pod
 from .errors import KpathError, UnknownEndpointError
 from .identity import RESERVED
 from .packet import (ARP, ETHERTYPE_ARP, ICMP, TCP, UDP, VXLAN, Ethernet, IPv4, Packet)
-from .trace import Hop, Learned, Lookup, Trace
+from .trace import Hop, IcmpError, Learned, Lookup, Trace
 from .tracer import (_answer, _arp_lookup, _first_packet, _Journey, _Outcome, _route_lookup,
-                     _what)
+                     _what, closed_port, error_sentence)
 
 __all__ = ["trace_cluster", "hubble_lines", "DROP_STALE", "DROP_TTL", "DROP_REASONS"]
 
@@ -59,7 +59,7 @@ VXLAN_SPORT_RANGE = (32768, 60999)
 
 
 def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | None,
-                  reply: bool, learn: bool, ttl: int) -> Trace:
+                  reply: bool, learn: bool, ttl: int, probe: int | None = None) -> Trace:
     """Trace through a cluster; :func:`kpath_nb.trace` calls this for a :class:`Cluster`."""
     src_owner, src_ip = cl.resolve(src)
     if src_owner is None:
@@ -70,10 +70,11 @@ def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | N
         raise KpathError(f"{dst_ip} is a cilium-health endpoint, which this model leaves out; "
                          f"trace to a pod or a node")
     path = _Datapath(cl, learn)
-    first = _first_packet(proto, src_ip, dst_ip, ttl, dport)
+    first = _first_packet(proto, src_ip, dst_ip, ttl, dport, probe)
     outcome = path.send(src_owner, first, pick_source=str(src).strip() == src_owner.name)
     verdict, cause = ("delivered", None) if outcome.delivered else ("dropped", outcome.cause)
     reason = outcome.reason or f"{_what(first)} was delivered to {dst_ip}"
+    error = None if outcome.delivered else path.send_error(outcome)
     if outcome.delivered and reply:
         path.journey.direction = "reply"
         answer = _answer(outcome.packet)
@@ -86,9 +87,11 @@ def trace_cluster(cl: Cluster, src: str, dst: str, proto: str, *, dport: int | N
             verdict, cause = "dropped", back.cause
             reason = (f"{_what(first)} arrived, but its {_what(answer)} was dropped at "
                       f"{back.node} — {back.reason}")
+            error = path.send_error(back)
     if learn:
         path.commit()
-    tr = Trace(str(src), str(dst), proto, verdict, reason, tuple(path.journey.hops), cause)
+    tr = Trace(str(src), str(dst), proto, verdict, reason + error_sentence(error),
+               tuple(path.journey.hops), cause, icmp_error=error)
     return replace(tr, flows=tuple(hubble_lines(cl, tr)))
 
 
@@ -130,6 +133,21 @@ class _Datapath:
             table = self.cl.conntrack.setdefault(node, [])
             table[:] = [e for e in table if e.key != key] + [entry]
         self.cl.clock += 1
+
+    def send_error(self, dropped: _Outcome) -> IcmpError | None:
+        """The ICMP error of a kernel drop. Cilium's own drops send none. A closed port's
+        port unreachable leaves the pod or node through Cilium's datapath; an error of the
+        node network (a router, or a node's kernel) goes back over it when it is for a
+        node's address; others are left out of the model."""
+        if dropped.error is None:
+            return None
+        answerer = self.cl.pods.get(dropped.node) or self.cl.nodes.get(dropped.node)
+        if dropped.cause == "port-unreachable" and answerer is not None:
+            return self.journey.send_error(
+                dropped, answerer, lambda error: self.send(answerer, error, pick_source=False))
+        if self.journey.net.owner(dropped.packet[IPv4].src) is None:
+            return None
+        return self.journey.send_error(dropped)
 
     # -- where a packet starts ------------------------------------------------------
 
@@ -339,6 +357,13 @@ class _Datapath:
 
     def deliver(self, owner, in_iface: str, packet: Packet, why: str,
                 observation: str | None = None) -> _Outcome:
+        if self.journey.direction == "request" and closed_port(packet):
+            dropped = self.drop(owner.name, in_iface, packet,
+                                f"{why}, but no program listens on UDP port "
+                                f"{packet[UDP].dport} there, so the kernel discards the "
+                                f"datagram and answers ICMP port unreachable",
+                                "port-unreachable", (), observation)
+            return replace(dropped, error=(ICMP.DEST_UNREACH, 3), in_iface=in_iface)
         self.hop(owner.name, "deliver", in_iface, None, packet,
                  f"{why}: delivered with TTL {packet[IPv4].ttl}", (), (), observation)
         return _Outcome(True, owner.name, packet)
@@ -399,7 +424,12 @@ def _ct_entry(frame: Packet, direction: str, clock: int, source_identity: int) -
 
 def _tuple(frame: Packet, *, reverse: bool = False) -> tuple:
     """The packet's conntrack tuple (protocol, source, port, destination, port), or the
-    same flow seen from the other end."""
+    same flow seen from the other end. An ICMP error is looked up as the flow it quotes,
+    coming back (Cilium's CT_RELATED)."""
+    icmp = frame.get(ICMP)
+    if icmp is not None and icmp.is_error:
+        quoted = frame.headers.index(icmp) + 1
+        return _tuple(frame.decapsulate(quoted), reverse=not reverse)
     ip = frame[IPv4]
     proto, sport, dport = _ports(frame)
     if reverse:
@@ -477,8 +507,11 @@ def hubble_lines(cl: Cluster, tr: Trace) -> list[str]:
 def _innermost(packet: Packet) -> Packet | None:
     """The headers from the innermost IPv4 on: what Hubble reports for a tunnelled packet;
     None for a packet without IPv4 (an ARP frame)."""
-    last = max((i for i, h in enumerate(packet.headers) if isinstance(h, IPv4)), default=None)
-    return None if last is None else packet.decapsulate(last)
+    end = next((i + 1 for i, h in enumerate(packet.headers)
+                if isinstance(h, ICMP) and h.is_error), len(packet.headers))
+    headers = packet.headers[:end]   # an ICMP error's quoted packet is not the flow itself
+    last = max((i for i, h in enumerate(headers) if isinstance(h, IPv4)), default=None)
+    return None if last is None else Packet(headers[last:])
 
 
 def _who(cl: Cluster, node: K8sNode, ip: IPv4Address) -> tuple[str, str]:
@@ -490,9 +523,16 @@ def _who(cl: Cluster, node: K8sNode, ip: IPv4Address) -> tuple[str, str]:
     return (owner.qualified_name if isinstance(owner, Pod) else str(ip)), label
 
 
+HUBBLE_ICMP_ERRORS = {(3, 0): "DestinationUnreachable(Net)", (3, 1): "DestinationUnreachable(Host)",
+                      (3, 3): "DestinationUnreachable(Port)", (11, 0): "TimeExceeded(TTLExceeded)"}
+"""How Hubble names the ICMP errors (gopacket's type and code names)."""
+
+
 def _flow_summary(inner: Packet) -> str:
     l4 = inner.get(TCP) or inner.get(UDP) or inner.get(ICMP)
     if isinstance(l4, ICMP):
+        if l4.is_error:
+            return f"ICMPv4 {HUBBLE_ICMP_ERRORS[(l4.type, l4.code)]}"
         return "ICMPv4 EchoRequest" if l4.type == ICMP.ECHO_REQUEST else "ICMPv4 EchoReply"
     if isinstance(l4, UDP):
         return "UDP"

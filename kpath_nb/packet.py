@@ -48,6 +48,7 @@ __all__ = [
     "IPPROTO_TCP",
     "IPPROTO_UDP",
     "DEFAULT_TTL",
+    "ICMP_MESSAGES",
 ]
 
 ETHERTYPE_IPV4 = 0x0800
@@ -162,7 +163,13 @@ class IPv4(Header):
 
 @dataclass(frozen=True)
 class ICMP(Header):
-    """ICMP header (8 bytes). Echo request is type 8, echo reply type 0."""
+    """ICMP header (8 bytes). Echo request is type 8, echo reply type 0.
+
+    An error message (destination unreachable, type 3; time exceeded, type 11) has no
+    identifier or sequence: those 4 bytes are unused (zero), and the error carries the start
+    of the packet it is about after its header, a second IPv4 header and what follows it
+    (``ICMP / IPv4 / UDP / Payload``).
+    """
 
     type: int
     code: int = 0
@@ -173,6 +180,23 @@ class ICMP(Header):
     length: ClassVar[int] = 8
     ECHO_REQUEST: ClassVar[int] = 8
     ECHO_REPLY: ClassVar[int] = 0
+    DEST_UNREACH: ClassVar[int] = 3
+    TIME_EXCEEDED: ClassVar[int] = 11
+
+    @classmethod
+    def error(cls, type: int, code: int) -> "ICMP":
+        """An error message's header: ``ICMP.error(11, 0)`` is time exceeded in transit."""
+        return cls(type, code, 0, 0)
+
+    @property
+    def is_error(self) -> bool:
+        """True for destination unreachable and time exceeded, the errors the model sends."""
+        return self.type in (self.DEST_UNREACH, self.TIME_EXCEEDED)
+
+    @property
+    def message(self) -> str:
+        """The message's plain name: ``echo request``, ``time exceeded``, ``port unreachable``."""
+        return ICMP_MESSAGES.get((self.type, self.code), f"type {self.type} code {self.code}")
 
     @classmethod
     def echo_request(cls, identifier: int = 1, sequence: int = 1) -> "ICMP":
@@ -184,9 +208,20 @@ class ICMP(Header):
         return ICMP(self.ECHO_REPLY, 0, self.identifier, self.sequence)
 
     def summary(self) -> str:
-        kind = {self.ECHO_REQUEST: "echo request", self.ECHO_REPLY: "echo reply"}.get(
-            self.type, f"type {self.type} code {self.code}")
-        return f"ICMP {kind} id {self.identifier} seq {self.sequence}"
+        if self.type in (self.ECHO_REQUEST, self.ECHO_REPLY):
+            return f"ICMP {self.message} id {self.identifier} seq {self.sequence}"
+        return f"ICMP {self.message}"
+
+
+ICMP_MESSAGES = {
+    (ICMP.ECHO_REPLY, 0): "echo reply",
+    (ICMP.ECHO_REQUEST, 0): "echo request",
+    (ICMP.DEST_UNREACH, 0): "net unreachable",
+    (ICMP.DEST_UNREACH, 1): "host unreachable",
+    (ICMP.DEST_UNREACH, 3): "port unreachable",
+    (ICMP.TIME_EXCEEDED, 0): "time exceeded",
+}
+"""Plain names of the ICMP messages the model sends, by (type, code)."""
 
 
 @dataclass(frozen=True)

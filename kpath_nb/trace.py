@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import pandas
 
-__all__ = ["Lookup", "Learned", "Hop", "Trace", "ACTIONS", "CAUSES"]
+__all__ = ["Lookup", "Learned", "Hop", "IcmpError", "Trace", "ACTIONS", "CAUSES"]
 
 ACTIONS = {
     "send": "the source hands the packet to its interface",
@@ -41,6 +41,7 @@ CAUSES = {
     "martian-source": "a router received a packet whose source is one of its own addresses",
     "unplugged": "the frame found no cable or no door with the right MAC",
     "hop-limit": "the trace was cut short by the tracer's safety limit",
+    "port-unreachable": "no program listens on the UDP port the datagram is for",
     "stale-or-unroutable-ip": "Cilium found no endpoint for an address in a node's own pod "
                               "CIDR (drop reason 151, 'Stale or unroutable IP')",
 }
@@ -114,7 +115,7 @@ class Hop:
     note : str
         One sentence: why this hop did what it did.
     direction : str
-        ``"request"`` or ``"reply"``.
+        ``"request"``, ``"reply"``, or ``"error"`` for an ICMP error on its way back.
     learned : tuple of Learned
         Entries this hop added to ARP tables or forwarding tables.
     flooded : tuple of str
@@ -142,6 +143,50 @@ class Hop:
 
 
 @dataclass(frozen=True)
+class IcmpError:
+    """The ICMP error a drop sent back, and what became of it.
+
+    Attributes
+    ----------
+    type, code : int
+        ICMP type and code: 11/0 time exceeded, 3/0 net unreachable, 3/1 host
+        unreachable, 3/3 port unreachable.
+    name : str
+        The plain name: ``"time exceeded"``, ``"net unreachable"``, ...
+    node : str
+        Who sent it: the router (or destination) that dropped the packet.
+    address : str or None
+        The error's source address: the address of the interface the error leaves by
+        (the destination's own address for port unreachable); None when no error could
+        be sent, for want of a route back.
+    to : str
+        Its destination: the source of the dropped packet.
+    reached : bool
+        True when the error arrived at ``to``.
+    local : bool
+        True when the sender's own kernel reports the error to the program (a failed
+        ARP for the sender's own next hop): no ICMP packet crosses a wire.
+    lost : str or None
+        Where and why the error was lost, when it did not arrive.
+    """
+
+    type: int
+    code: int
+    name: str
+    node: str
+    address: str | None
+    to: str
+    reached: bool
+    local: bool = False
+    lost: str | None = None
+
+    def __str__(self) -> str:
+        fate = "reported locally" if self.local else "reached" if self.reached else "lost"
+        return (f"ICMP {self.name} (type {self.type} code {self.code}) from {self.node} "
+                f"{self.address or '-'} to {self.to}: {fate}")
+
+
+@dataclass(frozen=True)
 class Trace:
     """A packet's journey from ``src`` to ``dst`` (and back, for the reply).
 
@@ -161,6 +206,10 @@ class Trace:
         None when delivered.
     flows : tuple of str or None
         For a trace through a Cilium cluster, what ``hubble observe`` would print.
+    icmp_error : IcmpError or None
+        For a drop that makes Linux answer with an ICMP error (TTL exceeded, no route,
+        ARP failure at a router, a closed UDP port), the error; its journey back is the
+        ``"error"`` leg (:attr:`error_hops`). None when no error was sent.
     """
 
     src: str
@@ -171,6 +220,7 @@ class Trace:
     hops: tuple[Hop, ...] = field(default_factory=tuple)
     cause: str | None = None
     flows: tuple[str, ...] | None = None
+    icmp_error: IcmpError | None = None
 
     def hubble(self) -> list[str]:
         """The trace as ``hubble observe`` lines: one per observation point or Cilium drop.
@@ -205,6 +255,21 @@ class Trace:
     def reply_hops(self) -> tuple[Hop, ...]:
         """The hops of the answer's leg (empty when no reply was traced or it never started)."""
         return tuple(h for h in self.hops if h.direction == "reply")
+
+    @property
+    def error_hops(self) -> tuple[Hop, ...]:
+        """The hops of the ICMP error's leg back to the sender (empty when none was sent).
+
+        Examples
+        --------
+        >>> import kpath_nb as kp
+        >>> tr = kp.trace(kp.load_topology("seed-neighborhoods"), "house-14", "house-24", ttl=1)
+        >>> print(tr.icmp_error)
+        ICMP time exceeded (type 11 code 0) from gatekeeper-11 10.0.10.11 to 10.0.10.14: reached
+        >>> [(h.node, h.action) for h in tr.error_hops]
+        [('gatekeeper-11', 'send'), ('fountain-blue', 'switch'), ('house-14', 'deliver')]
+        """
+        return tuple(h for h in self.hops if h.direction == "error")
 
     @property
     def delivered(self) -> bool:
@@ -336,5 +401,8 @@ class Trace:
 
     def __str__(self) -> str:
         lines = [f"{self.src} -> {self.dst} ({self.proto}): {self.verdict}, {self.reason}"]
-        lines.extend(str(h) for h in self.hops)
+        for hop in self.hops:
+            if hop.direction == "error" and hop is self.error_hops[0]:
+                lines.append(f"   -- {self.icmp_error} --")
+            lines.append(str(hop))
         return "\n".join(lines)

@@ -19,7 +19,8 @@ ARP and forwarding tables as they were: what each hop learned is part of the tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address
 
 from .addr import BROADCAST_MAC, MacAddress, parse_address
@@ -29,14 +30,25 @@ from .packet import (ARP, DEFAULT_TTL, ETHERTYPE_ARP, ICMP, IPPROTO_ICMP, IPPROT
 from .tables import ArpTable, ForwardingTable, Route, RouteTable
 from .cluster import Cluster
 from .topology import Host, Switch, Topology
-from .trace import Hop, Learned, Lookup, Trace
+from .trace import Hop, IcmpError, Learned, Lookup, Trace
 
 __all__ = ["trace", "PROTOCOLS", "EPHEMERAL_PORT", "MAX_HOPS"]
 
 PROTOCOLS = {"icmp": IPPROTO_ICMP, "udp": IPPROTO_UDP, "tcp": IPPROTO_TCP}
 DEFAULT_PORTS = {"udp": 53, "tcp": 80}
+PROBE_DATA = 32
+"""Bytes of data in a traceroute probe: 20 (IPv4) + 8 (UDP or ICMP) + 32 = 60-byte packets."""
 PAYLOAD_SIZES = {"icmp": 56, "udp": 32, "tcp": 0}  # ping's default 56 bytes; a small DNS query
 EPHEMERAL_PORT = 40000  # inside Linux's ip_local_port_range 32768-60999
+FIRST_CLOSED_PORT = 33434
+"""UDP ports from this one up are closed on every host: a datagram a trace sends to them is
+answered with ICMP port unreachable (answers come back to the socket that asked, which is
+open). It is traceroute's first port, picked (like the ports above it) as one no service
+uses; every port below is open, so the default services (UDP 53, TCP 80) answer as before.
+TCP ports are all open."""
+ICMP_ERROR_DSCP = 48
+"""An ICMP error's IPv4 TOS is 0xc0 (precedence 'internetwork control'), DSCP 48: Linux's
+choice for the errors it sends."""
 MAX_HOPS = 4096
 """Safety net: a trace longer than this ends in a drop. TTL ends real loops long before."""
 SNAPSHOT_LIMIT = 64
@@ -94,11 +106,26 @@ def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, d
         raise KpathError(f"ttl must be a whole number from 1 to 255, not {ttl!r}")
     if dport is not None and not (isinstance(dport, int) and 1 <= dport <= 65535):
         raise KpathError(f"dport must be a port number from 1 to 65535, not {dport!r}")
+    return _follow(net, src, dst, proto, dport=dport, reply=reply, learn=learn, ttl=ttl)
+
+
+def traceroute_probe(net: Topology | Cluster, src: str, dst: str, method: str, ttl: int,
+                     number: int) -> Trace:
+    """Probe ``number`` (from 0) of a traceroute, sent with ``ttl``: a 60-byte UDP datagram
+    to port 33434 + ``number`` (``method="udp"``) or an echo request with sequence
+    ``number`` + 1 (``"icmp"``), followed as :func:`trace` follows any packet."""
+    dport = FIRST_CLOSED_PORT + number if method == "udp" else None
+    return _follow(net, src, dst, method, dport=dport, reply=True, learn=False, ttl=ttl,
+                   probe=number)
+
+
+def _follow(net: Topology | Cluster, src: str, dst: str, proto: str, *, dport: int | None,
+            reply: bool, learn: bool, ttl: int, probe: int | None = None) -> Trace:
     if isinstance(net, Cluster):
         from .datapath import trace_cluster
 
         return trace_cluster(net, src, dst, proto, dport=dport, reply=reply, learn=learn,
-                             ttl=ttl)
+                             ttl=ttl, probe=probe)
     src_node, src_ip = net.resolve(src)
     dst_ip = _destination_address(net, dst)
     for address in src_node.addresses():
@@ -109,8 +136,9 @@ def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, d
                 f"(ping -b) is left out of this model: pick a host's address")
     journey = _Journey(net, learn)
     named_source = str(src).strip() == src_node.name
-    first = _first_packet(proto, src_ip, dst_ip, ttl, dport)
+    first = _first_packet(proto, src_ip, dst_ip, ttl, dport, probe)
     outcome = journey.send(src_node, first, pick_source=named_source)
+    error = None
     if outcome.delivered and reply:
         journey.direction = "reply"
         answer = _answer(outcome.packet)
@@ -121,12 +149,43 @@ def trace(net: Topology | Cluster, src: str, dst: str, proto: str = "icmp", *, d
         else:
             reason = (f"{_what(first)} arrived, but its {_what(answer)} was dropped at "
                       f"{back.node} — {back.reason}")
+            error = journey.send_error(back)
         verdict, cause = ("delivered", None) if back.delivered else ("dropped", back.cause)
     elif outcome.delivered:
         verdict, reason, cause = "delivered", f"{_what(first)} was delivered to {dst_ip}", None
     else:
         verdict, reason, cause = "dropped", outcome.reason, outcome.cause
-    return Trace(str(src), str(dst), proto, verdict, reason, tuple(journey.hops), cause)
+        error = journey.send_error(outcome)
+        if outcome.cause == "no-route" and outcome.node == src_node.name:
+            reason += ("; the sender's own kernel refuses to send it, so nothing goes on the "
+                       "wire (ping prints 'connect: Network is unreachable')")
+    return Trace(str(src), str(dst), proto, verdict, reason + error_sentence(error),
+                 tuple(journey.hops), cause, icmp_error=error)
+
+
+def closed_port(packet: Packet) -> bool:
+    """True for a UDP datagram to a port no program listens on (see :data:`FIRST_CLOSED_PORT`)."""
+    ip = _ip_packet(packet)
+    return ip[IPv4].protocol == IPPROTO_UDP and ip[UDP].dport >= FIRST_CLOSED_PORT
+
+
+def error_sentence(error: IcmpError | None) -> str:
+    """What became of a drop's ICMP error, as the end of a trace's reason."""
+    if error is None:
+        return ""
+    if error.local:
+        return (f"; {error.node}'s own kernel reports ICMP {error.name} to the program "
+                f"(ping prints 'From {error.address} ... Destination Host Unreachable'), "
+                f"no ICMP packet is sent")
+    if error.address is None:
+        return f"; no ICMP {error.name} comes back: {error.lost}"
+    sent = f"; {error.node} sent ICMP {error.name} from {error.address} to {error.to}"
+    return sent + (", and it arrived" if error.reached else f", but it was lost {error.lost}")
+
+
+def _ip_packet(packet: Packet) -> Packet:
+    """The packet from its (outermost) IPv4 header on, without the Ethernet header."""
+    return packet.decapsulate(packet.headers.index(packet[IPv4]))
 
 
 def _destination_address(net: Topology, dst: str) -> IPv4Address:
@@ -139,8 +198,13 @@ def _destination_address(net: Topology, dst: str) -> IPv4Address:
 
 
 def _first_packet(proto: str, src: IPv4Address, dst: IPv4Address, ttl: int,
-                  dport: int | None) -> Packet:
+                  dport: int | None, probe: int | None = None) -> Packet:
+    """The packet a trace starts with; for traceroute's probe ``probe`` (from 0), a 60-byte
+    one (32 bytes of data), the echo request numbered ``probe`` + 1."""
     ip = IPv4(src=src, dst=dst, ttl=ttl, protocol=PROTOCOLS[proto])
+    if probe is not None:
+        l4 = ICMP.echo_request(1, probe + 1) if proto == "icmp" else UDP(EPHEMERAL_PORT, dport)
+        return Packet((ip, l4, Payload(PROBE_DATA)))
     if proto == "icmp":
         l4 = ICMP.echo_request()
     elif proto == "udp":
@@ -165,6 +229,8 @@ def _answer(request: Packet) -> Packet:
 def _what(packet: Packet) -> str:
     l4 = packet.get(ICMP) or packet.get(UDP) or packet.get(TCP)
     if isinstance(l4, ICMP):
+        if l4.is_error:
+            return f"ICMP {l4.message}"
         return "the ICMP echo request" if l4.type == ICMP.ECHO_REQUEST else "ICMP echo reply"
     if isinstance(l4, UDP):
         return "the UDP datagram" if l4.sport == EPHEMERAL_PORT else "UDP answer"
@@ -178,6 +244,9 @@ class _Outcome:
     packet: Packet | None = None
     reason: str = ""
     cause: str | None = None
+    error: tuple[int, int] | None = None
+    """The ICMP error (type, code) the drop makes Linux send back, if any."""
+    in_iface: str | None = None
 
 
 @dataclass
@@ -224,9 +293,65 @@ class _Journey:
         return holder is not None and holder[0] == node.name
 
     def drop(self, node: str, in_iface: str | None, packet: Packet, cause: str, reason: str,
-             lookups: tuple[Lookup, ...] = ()) -> _Outcome:
+             lookups: tuple[Lookup, ...] = (), *,
+             error: tuple[int, int] | None = None) -> _Outcome:
+        """End the packet at ``node``; ``error`` is the ICMP (type, code) Linux answers with."""
         self.record(node, "drop", in_iface, None, packet, lookups, reason)
-        return _Outcome(False, node, packet, reason, cause)
+        return _Outcome(False, node, packet, reason, cause, error, in_iface)
+
+    def deliver(self, node: Host, in_iface: str, packet: Packet, why: str) -> _Outcome:
+        """The packet is for ``node``: accepted, unless it is UDP to a closed port."""
+        udp = packet.get(UDP)
+        if self.direction == "request" and closed_port(packet):
+            return self.drop(
+                node.name, in_iface, packet, "port-unreachable",
+                f"{why}, but no program listens on UDP port {udp.dport} there, so the kernel "
+                f"discards the datagram and answers ICMP port unreachable",
+                error=(ICMP.DEST_UNREACH, 3))
+        self.record(node.name, "deliver", in_iface, None, packet, (), why)
+        return _Outcome(True, node.name, packet)
+
+    # -- ICMP errors ----------------------------------------------------------------
+
+    def send_error(self, dropped: _Outcome, node: Host | None = None,
+                   send: Callable[[Packet], _Outcome] | None = None) -> IcmpError | None:
+        """Send the ICMP error a drop calls for back to the dropped packet's source, as the
+        ``"error"`` leg; None when the drop sends none (or the packet was itself an error:
+        Linux never answers an error with an error). ``send`` puts the error on its way
+        (by default: out of ``node``, the dropping node, through this journey's network)."""
+        if dropped.error is None:
+            return None
+        about = _ip_packet(dropped.packet)
+        icmp = about.get(ICMP)
+        if icmp is not None and about[IPv4].protocol == IPPROTO_ICMP and icmp.is_error:
+            return None
+        if dropped.cause == "no-route" and dropped.in_iface is None:
+            return None  # the sender's own kernel refuses to send: ENETUNREACH, no ICMP
+        node = node or self.net.nodes[dropped.node]  # type: ignore[assignment]
+        kind = ICMP.error(*dropped.error)
+        sender, to = about[IPv4].src, about[IPv4].dst
+        record = IcmpError(kind.type, kind.code, kind.message, node.name, None, str(sender),
+                           False)
+        if self.owns(node, sender):
+            # The sender's own kernel failed (ARP for its next hop): it tells the program
+            # through the socket, and no ICMP packet is sent.
+            return replace(record, address=str(sender), reached=True, local=True)
+        if kind.code == 3 and kind.type == ICMP.DEST_UNREACH:
+            source = to  # the destination answers from the address the datagram was for
+        else:
+            # icmp_errors_use_inbound_ifaddr=0: the address of the interface the error
+            # leaves by, found with a route lookup towards the sender.
+            route = node.routing_table().lookup(sender)
+            if route is None:
+                return replace(record, lost=f"{node.name} has no route back to {sender}, so "
+                                            f"it cannot send the error")
+            source = route.src or _address_of(node, route.dev)
+        error = Packet((IPv4(src=source, dst=sender, ttl=DEFAULT_TTL, protocol=IPPROTO_ICMP,
+                             dscp=ICMP_ERROR_DSCP, dont_fragment=False), kind) + about.headers)
+        self.direction = "error"
+        back = send(error) if send else self.send(node, error, pick_source=False)
+        return replace(record, address=str(source), reached=back.delivered,
+                       lost=None if back.delivered else f"at {back.node} — {back.reason}")
 
     # -- layer 3 ------------------------------------------------------------------
 
@@ -236,10 +361,9 @@ class _Journey:
         ``observation`` marks the hop that puts it on the first wire (Hubble's view)."""
         ip = packet[IPv4]
         if self.owns(node, ip.dst) or ip.dst.is_loopback:
-            self.record(node.name, "deliver", "lo", None, packet, (),
-                        f"{ip.dst} is {node.name}'s own address: the packet never leaves, it "
-                        f"loops back through lo")
-            return _Outcome(True, node.name, packet)
+            return self.deliver(node, "lo", packet,
+                                f"{ip.dst} is {node.name}'s own address: the packet never "
+                                f"leaves, it loops back through lo")
         start_ttl = ip.ttl
         in_iface: str | None = None
         seen: set[tuple[str, str | None]] = set()
@@ -247,12 +371,27 @@ class _Journey:
             if len(self.hops) >= MAX_HOPS:
                 return self.drop(node.name, in_iface, packet, "hop-limit",
                                  f"stopped after {MAX_HOPS} hops without an end")
+            # Linux looks the route up first (ip_rcv_finish), then ip_forward checks the TTL,
+            # then the neighbour (ARP) step: no route beats an expiring TTL.
             table = node.routing_table()
             route = table.lookup(ip.dst)
             route_lookup = _route_lookup(table, ip.dst, route)
             if route is None:
                 return self.drop(node.name, in_iface, packet, "no-route",
-                                 _no_route_reason(node, ip), (route_lookup,))
+                                 _no_route_reason(node, ip), (route_lookup,),
+                                 error=(ICMP.DEST_UNREACH, 0))
+            if in_iface is not None:
+                if ip.ttl <= 1:
+                    loop = (node.name, in_iface) in seen
+                    return self.drop(
+                        node.name, in_iface, packet, "ttl-exceeded",
+                        f"TTL exceeded: the TTL would reach 0 at {node.name}, which discards "
+                        f"the packet and sends ICMP time exceeded to {ip.src}"
+                        + (" — the packet kept visiting the same routers: a routing loop"
+                           if loop else ""), (route_lookup,), error=(ICMP.TIME_EXCEEDED, 0))
+                seen.add((node.name, in_iface))
+                packet = packet.replace(IPv4, ttl=ip.ttl - 1)
+                ip = packet[IPv4]
             out = node.interfaces[route.dev]
             if in_iface is None and pick_source:
                 packet = packet.replace(IPv4, src=route.src or _address_of(node, out.name))
@@ -271,7 +410,8 @@ class _Journey:
                         node.name, in_iface, packet, "arp-unresolved",
                         f"ARP unresolved: nobody answered who-has {next_hop} on {out.name} "
                         f"({where}), so {ip.dst} is unreachable (Linux gives up after 3 tries "
-                        f"and reports 'Destination Host Unreachable')")
+                        f"and reports 'Destination Host Unreachable')",
+                        error=(ICMP.DEST_UNREACH, 1))
                 lookups = [route_lookup]
                 learned = (Learned(node.name, "arp", str(next_hop), f"{mac} dev {out.name}"),)
                 entry = arp.get(next_hop)
@@ -291,11 +431,9 @@ class _Journey:
             packet = frame.decapsulate(1)
             if self.owns(node, ip.dst):
                 crossed = start_ttl - ip.ttl
-                self.record(
-                    node.name, "deliver", in_iface, None, packet, (),
-                    f"{ip.dst} is {node.name}'s own address: delivered with TTL {ip.ttl} "
-                    f"({crossed} router{'' if crossed == 1 else 's'} crossed)")
-                return _Outcome(True, node.name, packet)
+                why = (f"{ip.dst} is {node.name}'s own address: delivered with TTL {ip.ttl} "
+                       f"({crossed} router{'' if crossed == 1 else 's'} crossed)")
+                return self.deliver(node, in_iface, packet, why)
             if not node.forwards:
                 return self.drop(node.name, in_iface, packet, "not-forwarding",
                                  f"{node.name} is not {ip.dst} and, being a host, does not "
@@ -306,17 +444,6 @@ class _Journey:
                                  f"{node.name}'s own address {ip.src} as its source, and Linux "
                                  f"drops such packets instead of forwarding them "
                                  f"(accept_local is 0)")
-            if ip.ttl <= 1:
-                loop = (node.name, in_iface) in seen
-                return self.drop(
-                    node.name, in_iface, packet, "ttl-exceeded",
-                    f"TTL exceeded: the TTL would reach 0 at {node.name}, which discards the "
-                    f"packet and sends ICMP time exceeded to {ip.src}"
-                    + (" — the packet kept visiting the same routers: a routing loop"
-                       if loop else ""))
-            seen.add((node.name, in_iface))
-            packet = packet.replace(IPv4, ttl=ip.ttl - 1)
-            ip = packet[IPv4]
 
     def resolve(self, node: Host, route: Route, target: IPv4Address, in_iface: str | None,
                 held: Packet, lookups: tuple[Lookup, ...]) -> MacAddress | None:

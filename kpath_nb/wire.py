@@ -17,6 +17,10 @@ What the model leaves out, the bytes fill in the way Linux does:
   ``i % 256`` (ping puts a timestamp in the first 16 bytes; here they keep the
   pattern, so the bytes are the same every run). Other payloads are zero bytes
   (12 of them to UDP port 53 read as an empty DNS query).
+* An ICMP error (destination unreachable, time exceeded) quotes the packet it is
+  about, from its IPv4 header on, with the TTL that packet had when it arrived. Linux
+  quotes as much as fits in a 576-byte error; every packet of the model fits, so
+  the quote is the whole packet.
 * No preamble, no frame check sequence and no padding to 60 bytes: a frame is
   ``Packet.size`` bytes, as a capture on the sending machine shows it.
 
@@ -170,6 +174,8 @@ def _encode(header: Header, before: Header | None, following: Header | None):
                     flags="DF" if header.dont_fragment else 0, frag=0, ttl=header.ttl,
                     proto=header.protocol, src=str(header.src), dst=str(header.dst))
     if isinstance(header, ICMP):
+        if header.is_error:   # 4 unused bytes, then the quoted packet follows as its data
+            return s.ICMP(type=header.type, code=header.code, unused=0)
         return s.ICMP(type=header.type, code=header.code, id=header.identifier,
                       seq=header.sequence)
     if isinstance(header, UDP):
@@ -297,6 +303,9 @@ def _decode_ip(data: bytes, vxlan_ports: Collection[int]) -> list[Header]:
     body = data[IPv4.length:ip.len]   # what follows the total length is Ethernet padding
     if ip.proto == IPPROTO_ICMP:
         icmp = _read(s.ICMP, body, "ICMP", ICMP.length)
+        if ICMP.error(icmp.type, icmp.code).is_error:   # the quoted packet follows
+            return [header, ICMP.error(icmp.type, icmp.code),
+                    *_decode_ip(body[ICMP.length:], vxlan_ports)]
         return [header, ICMP(type=icmp.type, code=icmp.code, identifier=icmp.id,
                              sequence=icmp.seq), *_payload(body[ICMP.length:])]
     if ip.proto == IPPROTO_UDP:

@@ -29,7 +29,9 @@ def test_summary_reads_like_a_capture_line():
 
 def test_summaries_of_each_header():
     assert ICMP.echo_request(7, 3).reply().summary() == "ICMP echo reply id 7 seq 3"
-    assert ICMP(3, 1).summary() == "ICMP type 3 code 1 id 1 seq 1"
+    assert ICMP(3, 1).summary() == "ICMP host unreachable"
+    assert ICMP.error(11, 0).summary() == "ICMP time exceeded"
+    assert ICMP(5, 1).summary() == "ICMP type 5 code 1"
     assert UDP(40000, 53).summary() == "UDP 40000 > 53"
     assert TCP(40000, 80).summary() == "TCP 40000 > 80 [S]"
     assert Payload(12).summary() == "12 bytes"

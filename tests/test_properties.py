@@ -62,6 +62,13 @@ def innermost_ip(packet: kp.Packet) -> kp.IPv4 | None:
     return found[-1] if found else None
 
 
+def error_carrier(packet: kp.Packet) -> kp.IPv4:
+    """The IPv4 header that carries an ICMP error: the last one before the error header."""
+    at = next(i for i, h in enumerate(packet.headers)
+              if isinstance(h, kp.ICMP) and h.type in (3, 11))
+    return [h for h in packet.headers[:at] if isinstance(h, kp.IPv4)][-1]
+
+
 def check_addresses_kept(tr: kp.Trace) -> None:
     """Without NAT, every hop carries the first packet's addresses (swapped on the reply)."""
     request = [innermost_ip(h.packet) for h in tr.request_hops]
@@ -73,6 +80,13 @@ def check_addresses_kept(tr: kp.Trace) -> None:
         ip = innermost_ip(hop.packet)
         if ip is None:
             continue
+        if hop.direction == "error":
+            # The quoted packet keeps the dropped packet's addresses; the error is sent to
+            # the dropped packet's source, from the address the error record names.
+            assert (ip.src, ip.dst) in ((src, dst), (dst, src))
+            carrier = error_carrier(hop.packet)
+            assert carrier.dst == ip.src and str(carrier.src) == tr.icmp_error.address
+            continue
         expected = (src, dst) if hop.direction == "request" else (dst, src)
         assert (ip.src, ip.dst) == expected, f"hop {hop.index} ({hop.node}) changed addresses"
 
@@ -83,7 +97,11 @@ def check_bounded(tr: kp.Trace) -> None:
     assert all(h.action in ACTIONS for h in tr.hops)
     if tr.verdict == "dropped":
         assert tr.cause in CAUSES, tr.cause
-        assert tr.hops[-1].action == "drop"
+        legs = [h for h in tr.hops if h.direction != "error"]
+        assert legs[-1].action == "drop"
+        if tr.error_hops:   # the error leg follows the drop, and ends too
+            assert tr.icmp_error is not None and tr.hops[-1] is tr.error_hops[-1]
+            assert tr.error_hops[-1].action == ("deliver" if tr.icmp_error.reached else "drop")
     else:
         assert tr.verdict == "delivered" and tr.cause is None
         assert tr.hops[-1].action == "deliver"
@@ -108,6 +126,9 @@ def test_ttl_at_arrival(case, ttl):
     count("ttl-at-arrival")
     chain, src, dst, proto = case
     tr = kp.trace(chain.net, src, dst, proto, ttl=ttl)
+    errors = [h for h in tr.error_hops if h.action == "deliver"]
+    if errors:   # the ICMP error starts with TTL 64 and loses one per router on its way
+        assert errors[0].packet[kp.IPv4].ttl == DEFAULT_TTL - len(tr.routers_crossed("error"))
     for leg, start in (("request", ttl), ("reply", DEFAULT_TTL)):
         arrived = [h for h in tr.hops if h.direction == leg and h.action == "deliver"]
         if arrived:

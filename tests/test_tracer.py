@@ -337,7 +337,7 @@ def test_destination_nobody_holds_ends_in_arp_unresolved(seed):
 def test_unknown_address_in_another_subnet_fails_at_the_last_router(seed):
     tr = kp.trace(seed, "house-14", "10.0.20.99")
     assert tr.cause == "arp-unresolved"
-    assert tr.hops[-1].node == "gatekeeper-21"
+    assert tr.request_hops[-1].node == "gatekeeper-21"
     assert tr.routers_crossed() == ["gatekeeper-11"]
 
 
@@ -353,7 +353,7 @@ def test_no_route(office):
 
 def test_no_route_at_a_router_mentions_icmp_unreachable(seed):
     tr = kp.trace(seed, "house-14", "192.0.2.1")
-    assert tr.cause == "no-route" and tr.hops[-1].node == "gatekeeper-11"
+    assert tr.cause == "no-route" and tr.request_hops[-1].node == "gatekeeper-11"
     assert "ICMP destination unreachable" in tr.reason
 
 
@@ -366,7 +366,7 @@ def test_sender_interface_down(office):
 def test_receiver_interface_down(office):
     tr = kp.trace(office, "srv1", "pc4")
     assert tr.cause == "arp-unresolved"
-    assert tr.hops[-1].node == "r1"
+    assert tr.request_hops[-1].node == "r1"
     flood = [h for h in tr.hops if h.node == "sw1" and h.action == "flood"][0]
     assert "pc4" not in tr.nodes()
     assert flood.flooded                           # the frame went out, pc4's door ignored it
@@ -375,17 +375,17 @@ def test_receiver_interface_down(office):
 def test_bringing_an_interface_down_and_up_again(seed):
     seed.set_interface_state("gatekeeper-11", "eth1", False)
     tr = kp.trace(seed, "house-14", "house-24")
-    assert tr.cause == "no-route" and tr.hops[-1].node == "gatekeeper-11"
+    assert tr.cause == "no-route" and tr.request_hops[-1].node == "gatekeeper-11"
     seed.set_interface_state("gatekeeper-11", "eth1", True)
     # Linux deleted the static route through eth1 when it went down; it stays gone.
     again = kp.trace(seed, "house-14", "house-24")
-    assert again.cause == "no-route" and again.hops[-1].node == "gatekeeper-11"
+    assert again.cause == "no-route" and again.request_hops[-1].node == "gatekeeper-11"
 
 
 def test_unplugged_cable_at_a_router_port(seed):
     seed.set_interface_state("gatekeeper-21", "eth1", False)   # the far end of the road
     tr = kp.trace(seed, "house-14", "house-24")
-    assert tr.cause == "arp-unresolved" and tr.hops[-1].node == "gatekeeper-11"
+    assert tr.cause == "arp-unresolved" and tr.request_hops[-1].node == "gatekeeper-11"
 
 
 # -- TTL --------------------------------------------------------------------------------
@@ -397,10 +397,10 @@ def test_routing_loop_ends_with_ttl_exceeded(office):
     crossed = tr.routers_crossed()
     assert len(crossed) == 63                     # 64 - 1: the router that sees TTL 1 drops it
     assert crossed[:4] == ["r1", "r2", "r1", "r2"]
-    drop = tr.hops[-1]
+    drop = tr.request_hops[-1]
     assert drop.action == "drop" and drop.packet[IPv4].ttl == 1
     assert drop.node == "r2"                      # r1 forwards at 64, 62, ..., 2
-    assert len(tr.hops) < 100                     # bounded by TTL, not by the safety net
+    assert len(tr.request_hops) < 100             # bounded by TTL, not by the safety net
 
 
 def test_ttl_counts_down_one_per_router(chain):
@@ -416,14 +416,14 @@ def test_ttl_two_dies_at_the_second_router(chain):
     tr = kp.trace(chain, "h1", "h2", ttl=2)
     assert tr.cause == "ttl-exceeded"
     assert tr.routers_crossed() == ["r1"]
-    assert tr.hops[-1].node == "r2" and tr.hops[-1].in_iface == "eth0"
+    assert tr.request_hops[-1].node == "r2" and tr.request_hops[-1].in_iface == "eth0"
     assert "loop" not in tr.reason
 
 
 def test_ttl_one_reaches_a_neighbour_but_not_a_router(seed):
     assert kp.trace(seed, "house-14", "house-15", ttl=1).delivered
     tr = kp.trace(seed, "house-14", "house-24", ttl=1)
-    assert tr.cause == "ttl-exceeded" and tr.hops[-1].node == "gatekeeper-11"
+    assert tr.cause == "ttl-exceeded" and tr.request_hops[-1].node == "gatekeeper-11"
 
 
 def test_ttl_one_to_the_router_itself_is_delivered(seed):
@@ -499,8 +499,8 @@ def test_hop_indices_actions_and_directions(seed, src, dst):
     assert all(h.action in ACTIONS for h in tr.hops)
     assert all(h.note for h in tr.hops)
     directions = [h.direction for h in tr.hops]
-    assert directions == sorted(directions, key=["request", "reply"].index)
-    assert tr.request_hops + tr.reply_hops == tr.hops
+    assert directions == sorted(directions, key=["request", "reply", "error"].index)
+    assert tr.request_hops + tr.reply_hops + tr.error_hops == tr.hops
     assert tr.cause is None or tr.cause in CAUSES
     assert tr.hops[-1].action in ("deliver", "drop")
 

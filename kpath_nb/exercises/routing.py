@@ -365,7 +365,7 @@ def _diagnose(net: Topology, tr: Trace) -> str:
     """
     if tr.delivered:
         return "delivered"
-    drop = tr.hops[-1]
+    drop = (tr.reply_hops or tr.request_hops)[-1]   # the ICMP error's leg comes after it
     node = net.nodes[drop.node]
     ip = drop.packet[IPv4]
     if tr.cause == "no-route":
@@ -435,7 +435,8 @@ def check_diagnosis(net: Topology, src: str, dst: str, answer: object, *,
     tr = trace(net, src, dst, ttl=ttl)
     expected = _diagnose(net, tr)
     read = word(answer, DIAGNOSES, _SYNONYMS)
-    where = "" if tr.delivered else f" The trace ends at {tr.hops[-1].node}: {tr.reason}."
+    end = (tr.reply_hops or tr.request_hops)[-1].node
+    where = "" if tr.delivered else f" The trace ends at {end}: {tr.reason}."
     praise = f"Yes: {expected}.{where}"
     hint = ("Trace it and read where it ends and why (the reason, the last hop's note), on "
             "both legs. Then ask what is misconfigured: a missing route, a mask, an interface, "

@@ -30,7 +30,7 @@ from ..trace import Hop, Trace
 from .clusterlayout import (_DOOR_H, _TOP, _Layout, _axes, _inches_per_unit, _layout, _pt,
                             _trace_extent)
 from .clusterplot import _GLASS, _draw, cluster_axes
-from .palette import ARP_COLOUR, HIGHLIGHT, REPLY, REQUEST
+from .palette import ARP_COLOUR, ERROR, ERROR_DASHES, HIGHLIGHT, REPLY, REQUEST
 from .traceplot import _check_upto
 
 __all__ = ["draw_cluster_trace", "backdrop", "view"]
@@ -132,7 +132,7 @@ def _kind(hop: Hop) -> str:
 
 
 _STYLES = {"request": (REQUEST, "-", 0.18), "reply": (REPLY, (0, (5, 2.5)), 0.18),
-           "arp": (ARP_COLOUR, ":", 0.42)}
+           "error": (ERROR, ERROR_DASHES, -0.3), "arp": (ARP_COLOUR, ":", 0.42)}
 
 
 class _Hops:
@@ -306,6 +306,7 @@ class _Hops:
         if upto is not None:
             hop = tr.hops[upto]
             where = f" ({hop.observation})" if hop.observation else ""
+            where += " (ICMP error, going back)" if hop.direction == "error" else ""
             subtitle = f"hop {hop.index} · {hop.node} · {hop.action}{where}: {hop.note}"
         else:
             subtitle = tr.reason
@@ -318,6 +319,7 @@ class _Hops:
 _LEGEND = {
     "request": dict(color=REQUEST, linewidth=2, label="request"),
     "reply": dict(color=REPLY, linewidth=2, linestyle=(0, (5, 2.5)), label="reply"),
+    "error": dict(color=ERROR, linewidth=2, linestyle=ERROR_DASHES, label="ICMP error"),
     "arp": dict(color=ARP_COLOUR, linewidth=1.5, linestyle=":", label="ARP frame"),
     "current": dict(color=HIGHLIGHT, linewidth=3.4, label="this hop"),
     "tunnel": dict(color=_GLASS, linewidth=6, alpha=0.6, label="inside the tunnel (VXLAN)"),
@@ -357,15 +359,16 @@ def _tunnel_flight(cl: Cluster, ax: Axes, layout: _Layout, hop: Hop, current: bo
                 bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor=_GLASS,
                           linewidth=0.8), gid=f"vni:{hop.index}")
         return False
-    shift = 0.1 if hop.direction == "request" else -0.1
+    shift = {"request": 0.1, "reply": -0.1}.get(hop.direction, -0.3)
     a, b = (a[0], a[1] + shift), (b[0], b[1] + shift)
     ax.add_artist(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=16 * fs,
                                   connectionstyle="arc3,rad=0", color=_GLASS,
                                   linewidth=(7 if current else 5) * fs, alpha=0.75,
-                                  linestyle="--" if hop.direction == "reply" else "-",
+                                  linestyle={"reply": "--", "error": ERROR_DASHES}.get(
+                                      hop.direction, "-"),
                                   zorder=5, shrinkA=6, shrinkB=6, gid=f"tunnel:{hop.index}"))
     mx = (a[0] + b[0]) / 2
-    dy = -0.4 if hop.direction == "request" else -0.95
+    dy = {"request": -0.4, "reply": -0.95}.get(hop.direction, -1.5)
     ax.text(mx, a[1] + dy, f"VNI {vni}", ha="center", va="top",
             fontsize=_pt(6.3, fs), fontweight="bold" if current else "normal", zorder=9,
             bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor=_GLASS,

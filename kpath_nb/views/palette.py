@@ -12,7 +12,8 @@ True
 
 from __future__ import annotations
 
-__all__ = ["OKABE_ITO", "REQUEST", "REPLY", "ARP_COLOUR", "HIGHLIGHT", "CABLE"]
+__all__ = ["OKABE_ITO", "REQUEST", "REPLY", "ERROR", "ERROR_DASHES", "ARP_COLOUR", "HIGHLIGHT",
+           "CABLE"]
 
 OKABE_ITO = {
     "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
@@ -22,6 +23,10 @@ OKABE_ITO = {
 
 REQUEST, REPLY = OKABE_ITO["blue"], OKABE_ITO["orange"]
 """A packet on its way there, and the answer on its way back."""
+ERROR = OKABE_ITO["bluish green"]
+"""An ICMP error on its way back to the sender of a dropped packet."""
+ERROR_DASHES = (0, (7, 2, 1.5, 2, 1.5, 2))
+"""The error leg's line: dash, dot, dot, so it differs from the reply's dashes without colour."""
 ARP_COLOUR = OKABE_ITO["reddish purple"]
 """An ARP frame: who has this address?"""
 HIGHLIGHT = OKABE_ITO["vermillion"]

@@ -290,6 +290,9 @@ def trace_html(tr: Trace, current: int | None = None, *, notes: bool = False,
     True
     >>> trace_html(kp.trace(net, "h1", "h2"), current=1, window=3).count("…")
     1
+    >>> "↩ the error leg: ICMP time exceeded" in trace_html(
+    ...     kp.trace(kp.load_topology("router-chain"), "h1", "h2", ttl=2))
+    True
     """
     columns = ("", "hop", "leg", "node", "action", "in → out", "packet") + (
         ("why",) if notes else ())
@@ -304,6 +307,9 @@ def trace_html(tr: Trace, current: int | None = None, *, notes: bool = False,
     if hops and hops[0].index > 0:
         rows.append(gap.format(f"hops 0–{hops[0].index - 1} above"))
     for hop in hops:
+        if hop.direction == "error" and tr.error_hops and hop is tr.error_hops[0]:
+            rows.append(f"<tr><td style='{_CELL};font-style:italic' colspan='{len(columns)}'>"
+                        f"↩ the error leg: {_text(tr.icmp_error)}</td></tr>")
         style = f"{_CELL};{_MATCHED}" if hop.index == current else _CELL
         packet = hop.packet.summary() if window is None else _short(hop.packet)
         cells = ("▶" if hop.index == current else "", hop.index, hop.direction, hop.node,

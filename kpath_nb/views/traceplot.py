@@ -1,9 +1,9 @@
 """A packet's path drawn over the network: one numbered arrow per hop, along the cables.
 
 The network is drawn faded (:mod:`.plot`), zoomed to the part the trace touches;
-the hops go over it. Request hops are solid, reply hops dashed, ARP frames thin
-and dotted, the hop shown now thick in vermillion: line style and width tell
-them apart as well as colour does.
+the hops go over it. Request hops are solid, reply hops dashed, an ICMP error's
+hops dash-dot-dotted, ARP frames thin and dotted, the hop shown now thick in
+vermillion: line style and width tell them apart as well as colour does.
 
 Examples
 --------
@@ -31,7 +31,7 @@ from ..topology import Topology
 from ..trace import Hop, Trace
 from .netlayout import (_PT_BADGE, _PT_CURRENT, _Box, _free_direction, _hop_edges, _layout,
                         _Layout, _text_box, _text_size, _trace_extent)
-from .palette import ARP_COLOUR, HIGHLIGHT, REPLY, REQUEST
+from .palette import ARP_COLOUR, ERROR, ERROR_DASHES, HIGHLIGHT, REPLY, REQUEST
 from .plot import _draw_network, _shape_legend, network_axes
 
 __all__ = ["draw_trace", "backdrop", "view"]
@@ -51,6 +51,8 @@ def _arrow_style(direction: str, kind: str, current: bool) -> dict:
     if kind == "arp":
         return dict(linestyle=":" if direction == "request" else "-.", linewidth=1.5,
                     color=ARP_COLOUR, head=(7.0, 3.5))
+    if direction == "error":
+        return dict(linestyle=ERROR_DASHES, linewidth=2.0, color=ERROR, head=(8.0, 4.0))
     return dict(linestyle="-" if direction == "request" else (0, (5, 2.5)), linewidth=2.0,
                 color=REQUEST if direction == "request" else REPLY, head=(8.0, 4.0))
 
@@ -112,7 +114,8 @@ def draw_trace(net: Topology | Cluster, tr: Trace, ax: Axes | None = None,
                upto: int | None = None) -> Axes:
     """Draw a trace over the network: one numbered arrow per hop, along the cables.
 
-    Request hops are solid, reply hops dashed, ARP frames thin and dotted;
+    Request hops are solid, reply hops dashed, the hops of an ICMP error going back
+    to the sender dash-dot-dotted in green, ARP frames thin and dotted;
     hop ``upto`` is drawn thick in vermillion with its number in a circle, and a
     dropped packet gets an X at the node that dropped it. Arrows curve, so hops
     back and forth on one cable do not overlap; repeated trips along one cable
@@ -341,7 +344,9 @@ class _Hops:
         title = f"{tr.src} → {tr.dst}: {tr.verdict}"
         if upto is not None:
             hop = tr.hops[upto]
-            subtitle = f"hop {hop.index} · {hop.node} · {hop.action}: {hop.note or hop.action}"
+            leg = " (ICMP error, going back)" if hop.direction == "error" else ""
+            subtitle = (f"hop {hop.index} · {hop.node} · {hop.action}{leg}: "
+                        f"{hop.note or hop.action}")
         else:
             subtitle = tr.reason
         ax.set_title(f"{title}\n{_wrap(subtitle, _chars_across(ax))}", fontsize=10,
@@ -359,6 +364,10 @@ _LEGEND = {
     "arp request": dict(color=ARP_COLOUR, linewidth=1.5, linestyle=":", label="ARP frame"),
     "arp reply": dict(color=ARP_COLOUR, linewidth=1.5, linestyle="-.",
                       label="ARP frame (reply leg)"),
+    "data error": dict(color=ERROR, linewidth=2, linestyle=ERROR_DASHES,
+                       label="ICMP error, back to the sender"),
+    "arp error": dict(color=ARP_COLOUR, linewidth=1.5, linestyle="-.",
+                      label="ARP frame (error leg)"),
     "current": dict(color=HIGHLIGHT, linewidth=3.6, label="this hop"),
     "drop": dict(linestyle="", marker="X", markersize=10, color=HIGHLIGHT,
                  markeredgecolor="black", label="dropped here"),
