@@ -1,8 +1,8 @@
 """Run Linux ``traceroute`` inside a lab and read what came back: its lines and the ICMP errors.
 
-:func:`run_traceroute` starts ``tcpdump`` on the sender's interface, runs ``traceroute -n``
-(UDP probes) or ``traceroute -n -I`` (ICMP echo probes) from the sender's namespace, and
-returns the printed lines as one :class:`KernelProbe` per probe together with every ICMP error
+:func:`run_traceroute` starts a capture (:data:`SNIFF`) on the sender's interfaces, runs
+``traceroute -n`` (UDP probes) or ``traceroute -n -I`` (ICMP echo probes) from the sender's
+namespace, and returns the printed lines as one :class:`KernelProbe` per probe together with every ICMP error
 the sender received for one of its probes (:class:`KernelError`), matched to the probe by the
 header the error quotes.
 
@@ -18,6 +18,7 @@ import re
 import signal
 import struct
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
@@ -27,6 +28,10 @@ from netlab import Lab
 
 __all__ = ["KernelProbe", "KernelError", "KernelTraceroute", "run_traceroute",
            "parse_traceroute", "read_icmp_errors", "traceroute_options", "UDP_BASE_PORT"]
+
+SNIFF = Path(__file__).with_name("sniff.py")
+"""The capture on the sender's interfaces (a packet socket; see its docstring for why not
+tcpdump)."""
 
 UDP_BASE_PORT = 33434
 """The destination port of a UDP traceroute's first probe."""
@@ -61,7 +66,7 @@ def traceroute_options(method: str, max_ttl: int) -> list[str]:
 
 @dataclass(frozen=True)
 class KernelProbe:
-    """One probe as traceroute printed it: its TTL line, its place in the line, who
+    """One probe as traceroute printed it: its TTL line, its place in the line (from 1), who
     answered (None for ``*``) and the marker after the time (``""``, ``"!N"``, ``"!H"`` ...)."""
 
     ttl: int
@@ -85,13 +90,15 @@ class KernelError:
 
 @dataclass
 class KernelTraceroute:
-    """What one traceroute printed and what tcpdump on the sender saw."""
+    """What one traceroute printed and what the capture on the sender saw."""
 
     command: str
     exit_code: int
     output: str
     probes: list[KernelProbe]
     errors: dict[tuple[int, int], KernelError] = field(default_factory=dict)
+    frames: int = 0
+    """Frames the capture received on the sender's interfaces, of any kind."""
 
 
 _LINE = re.compile(r"^\s*(\d+)\s+(.*)$")
@@ -105,7 +112,7 @@ def parse_traceroute(output: str) -> list[KernelProbe]:
     ...         " 1  10.1.2.1  0.3 ms  0.01 ms  0.01 ms\\n"
     ...         " 2  * 10.0.12.1  0.2 ms !N *\\n")
     >>> [(p.ttl, p.probe, p.address, p.marker) for p in parse_traceroute(text)][3:]
-    [(2, 0, None, ''), (2, 1, '10.0.12.1', '!N'), (2, 2, None, '')]
+    [(2, 1, None, ''), (2, 2, '10.0.12.1', '!N'), (2, 3, None, '')]
     """
     probes: list[KernelProbe] = []
     for line in output.splitlines():
@@ -124,7 +131,7 @@ def parse_traceroute(output: str) -> list[KernelProbe]:
             elif token != "ms":
                 float(token)  # a round-trip time: anything else is a format we do not know
                 answers.append([address, ""])
-        probes += [KernelProbe(ttl, i, a, m) for i, (a, m) in enumerate(answers)]
+        probes += [KernelProbe(ttl, i, a, m) for i, (a, m) in enumerate(answers, start=1)]
     return probes
 
 
@@ -160,7 +167,7 @@ def read_icmp_errors(pcap: Path, sender: str, dst: str, method: str,
             number = struct.unpack("!H", inner[6:8])[0] - 1
         else:
             continue
-        key = (number // queries + 1, number % queries)
+        key = (number // queries + 1, number % queries + 1)
         errors.setdefault(key, KernelError(*key, icmp[0], icmp[1], str(IPv4Address(ip[12:16])),
                                            quoted[8]))
     return errors
@@ -168,45 +175,45 @@ def read_icmp_errors(pcap: Path, sender: str, dst: str, method: str,
 
 def run_traceroute(lab: Lab, src: str, dst: IPv4Address, method: str, max_ttl: int,
                    pcap: Path) -> KernelTraceroute:
-    """Traceroute from ``src`` to ``dst`` with tcpdump on the interface the route leaves by.
+    """Traceroute from ``src`` to ``dst``, capturing what ``src``'s interfaces receive.
 
-    Without a route there is nothing on the wire to capture, and traceroute only says
-    ``connect: Network is unreachable``.
+    Without a route traceroute only says ``connect: Network is unreachable``, and nothing
+    goes on the wire.
     """
     options = traceroute_options(method, max_ttl)
     command = f"traceroute {' '.join(options)} {dst}"
     route = lab.route_get(src, dst)
-    dump = None
-    if route is not None and "dev" in route and "type" not in route:
-        dump = subprocess.Popen(
-            ["ip", "netns", "exec", lab.ns(src), "timeout", str(TRACEROUTE_TIMEOUT + 10),
-             "tcpdump", "-i", route["dev"], "-n", "--immediate-mode", "-U", "-w", str(pcap),
-             "icmp"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        banner = dump.stderr.readline()  # "listening on ...": the capture has started
-        if "listening on" not in banner:
-            dump.kill()
-            raise RuntimeError(f"tcpdump did not start in {src}: {banner}")
     sender = route.get("prefsrc", "") if route else ""
+    capture = subprocess.Popen(
+        ["ip", "netns", "exec", lab.ns(src), "timeout", str(TRACEROUTE_TIMEOUT + 10),
+         sys.executable, str(SNIFF), str(pcap)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
+        banner = capture.stdout.readline()  # "listening": the capture has started
+        if "listening" not in banner:
+            raise RuntimeError(f"the capture did not start in {src}: {banner}")
         result = lab.exec(src, "traceroute", *options, str(dst), timeout=TRACEROUTE_TIMEOUT)
-        output = (result.stdout + result.stderr).strip()
         probes = parse_traceroute(result.stdout)
-        errors: dict[tuple[int, int], KernelError] = {}
-        if dump is not None:
-            echo_reply = str(dst) if method == "icmp" else None  # an answer, not an error
-            wanted = {(p.ttl, p.probe) for p in probes
-                      if p.address not in (None, sender, echo_reply)}
-            deadline = time.monotonic() + 2
-            while True:  # tcpdump may still be writing what traceroute already printed
-                errors = read_icmp_errors(pcap, sender, str(dst), method)
-                if wanted <= set(errors) or time.monotonic() > deadline:
-                    break
-                time.sleep(0.02)
+        echo_reply = str(dst) if method == "icmp" else None  # an answer, not an error
+        wanted = {(p.ttl, p.probe) for p in probes if p.address not in (None, sender, echo_reply)}
+        deadline = time.monotonic() + 2
+        while not wanted <= set(read_icmp_errors(pcap, sender, str(dst), method)) \
+                and time.monotonic() < deadline:  # the capture may still be writing
+            time.sleep(0.02)
     finally:
-        if dump is not None:
-            dump.send_signal(signal.SIGTERM)
-            dump.wait(timeout=10)
-            dump.stderr.close()
-    if dump is not None:
-        errors = read_icmp_errors(pcap, sender, str(dst), method)
-    return KernelTraceroute(command, result.returncode, output, probes, errors)
+        capture.send_signal(signal.SIGTERM)
+        capture.wait(timeout=10)
+        capture.stdout.close()
+    return KernelTraceroute(command, result.returncode, (result.stdout + result.stderr).strip(),
+                            probes, read_icmp_errors(pcap, sender, str(dst), method),
+                            count_frames(pcap))
+
+
+def count_frames(pcap: Path) -> int:
+    """How many frames a capture file holds."""
+    data = pcap.read_bytes() if pcap.exists() else b""
+    count, offset = 0, 24
+    while offset + 16 <= len(data):
+        offset += 16 + struct.unpack("<I", data[offset + 8:offset + 12])[0]
+        count += offset <= len(data)
+    return count

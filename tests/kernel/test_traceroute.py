@@ -5,12 +5,12 @@ referee (``test_referee.py``), a few sources trace towards chosen destinations: 
 and routers, an address nobody holds in each LAN (host unreachable after ARP gives up) and
 an address that exists nowhere (net unreachable, or a loop). Each runs twice in the kernel,
 ``traceroute -n`` (UDP probes to closed ports) and ``traceroute -n -I`` (echo requests),
-with tcpdump on the sender's interface, and twice in kpath, and these must match:
+with a capture on the sender's interfaces, and twice in kpath, and these must match:
 
 * every line, probe by probe: the address that answered (``*`` where nothing came back) and
   the marker (``!N``, ``!H``, none); times are not compared;
 * every ICMP error the tracer's error leg says reaches the sender: its type, code and
-  source address, as tcpdump saw it come back (matched to its probe by the quoted header);
+  source address, as the capture saw it come back (matched to its probe by the quoted header);
   and no error where the tracer says none comes back.
 
 The destinations are chosen like the ping referee's pairs: grouped by what the tracer
@@ -36,8 +36,8 @@ from test_referee import RANDOM_SEEDS, TRADITIONAL, network
 
 if unavailable() is not None:
     pytest.skip(unavailable(), allow_module_level=True)
-if shutil.which("traceroute") is None or shutil.which("tcpdump") is None:
-    pytest.skip("traceroute or tcpdump not installed (Debian: apt-get install traceroute tcpdump)",
+if shutil.which("traceroute") is None:
+    pytest.skip("traceroute is not installed (Debian: apt-get install traceroute)",
                 allow_module_level=True)
 
 MAX_DESTINATIONS = {"shipped": 12, "random": 8}
@@ -49,7 +49,7 @@ NOWHERE = "203.0.113.9"
 """An address no network here holds or routes to (TEST-NET-3, kept for documentation)."""
 
 PARALLEL = 24
-"""Traceroutes of one network run at once (all of them): each has its own tcpdump and picks
+"""Traceroutes of one network run at once (all of them): each has its own capture and picks
 its own errors out by the quoted header, and no answer depends on another probe (see
 ``kernel_traceroute.traceroute_options``)."""
 
@@ -147,49 +147,50 @@ def kernel_runs(tmp_path_factory: pytest.TempPathFactory) -> KernelRuns:
 
 # -- what kpath says --------------------------------------------------------------------------
 
-def tracer_probes(result) -> list[tuple[int, int, str | None, str]]:
+def tracer_probes(result: kp.Traceroute) -> list[tuple[int, int, str | None, str]]:
     """kpath's probes as (TTL, probe, address or None, marker)."""
-    return [(row.ttl, row.probe, None if row.address is None else str(row.address), row.marker)
-            for row in result.rows]
+    return [(p.ttl, p.probe, p.address, p.marker) for p in result.probes]
 
 
-def tracer_errors(result) -> dict[tuple[int, int], tuple[int, int, str, bool]]:
-    """The ICMP error each probe's trace sends back: (type, code, source address, reaches
-    the sender), keyed by (TTL, probe)."""
-    errors = {}
-    for row in result.rows:
-        error = row.trace.icmp_error
-        if error is not None:
-            errors[row.ttl, row.probe] = (error.type, error.code, str(error.src), error.reached)
-    return errors
+def tracer_errors(result: kp.Traceroute, sender: str) -> dict[tuple[int, int], kp.IcmpError]:
+    """The ICMP error each probe's trace sends to ``sender`` (the address the probes left
+    from), keyed by (TTL, probe). An error about the destination's answer goes to the
+    destination, where the capture on the sender cannot see it; it is left out."""
+    return {(p.ttl, p.probe): p.trace.icmp_error for p in result.probes
+            if p.trace.icmp_error is not None and p.trace.icmp_error.to == sender}
 
 
 # -- the comparison ---------------------------------------------------------------------------
 
-def disagreements(result, kernel: KernelTraceroute, sender: str) -> tuple[list[str], int]:
-    """Every way the kernel and kpath differ, in words, and how many errors were compared."""
+def disagreements(result: kp.Traceroute, kernel: KernelTraceroute,
+                  sender: str) -> tuple[list[str], int]:
+    """Every way the kernel and kpath differ, in words, and how many errors were compared.
+    ``sender`` is the address the kernel sent the probes from."""
     problems = []
     ours = tracer_probes(result)
     theirs = [(p.ttl, p.probe, p.address, p.marker) for p in kernel.probes]
     if ours != theirs:
         problems.append("lines differ:\n    kernel " + "\n           ".join(map(str, theirs))
                         + "\n    kpath  " + "\n           ".join(map(str, ours)))
-    printed = {(ttl, probe) for ttl, probe, _, _ in theirs}
-    predicted = tracer_errors(result)
+    unreachable = "connect: Network is unreachable"
+    if (unreachable in kernel.output) != (result.error == unreachable):
+        problems.append(f"no route at the sender: kernel exit {kernel.exit_code}, "
+                        f"kpath error {result.error!r}")
+    predicted = tracer_errors(result, sender)
     compared = 0
-    for probe in sorted(printed):
+    for probe in sorted({(ttl, number) for ttl, number, _, _ in theirs}):
         error = predicted.get(probe)
         seen = kernel.errors.get(probe)
-        if error is not None and error[2] == sender:
-            continue  # the sender's own error (its ARP failed): nothing goes on the wire
-        expected = error[:3] if error is not None and error[3] else None
+        if error is not None and error.local:
+            error = None  # the sender's own ARP failed: reported to traceroute, not sent
+        expected = (error.type, error.code, error.address) if error and error.reached else None
         got = (seen.type, seen.code, seen.sender) if seen is not None else None
         if expected is None and got is None:
             continue
         compared += 1
         if expected != got:
-            problems.append(f"ICMP error for TTL {probe[0]} probe {probe[1]}: tcpdump on the "
-                            f"sender saw {got} (type, code, source), the tracer sends {error}")
+            problems.append(f"ICMP error for TTL {probe[0]} probe {probe[1]}: the capture on the "
+                            f"sender saw {got} (type, code, source), the tracer says {error}")
     return problems, compared
 
 
@@ -209,4 +210,5 @@ def test_traceroute_agrees_with_kernel(labs, kernel_runs: KernelRuns, route_erro
     counts["icmp errors"] += compared
     assert not problems, (
         f"kernel and kp.traceroute disagree on {key} {src} -> {dst} ({method}):\n  "
-        + "\n  ".join(problems) + f"\n$ {kernel.command}\n{kernel.output}\nkpath:\n{result}")
+        + "\n  ".join(problems) + f"\n$ {kernel.command}\n{kernel.output}\n"
+        f"({kernel.frames} frames captured on the sender)\nkpath:\n{result}")
