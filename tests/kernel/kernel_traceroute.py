@@ -2,9 +2,9 @@
 
 :func:`run_traceroute` starts a capture (:data:`SNIFF`) on the sender's interfaces, runs
 ``traceroute -n`` (UDP probes) or ``traceroute -n -I`` (ICMP echo probes) from the sender's
-namespace, and returns the printed lines as one :class:`KernelProbe` per probe together with every ICMP error
-the sender received for one of its probes (:class:`KernelError`), matched to the probe by the
-header the error quotes.
+namespace, and returns the printed lines as one :class:`KernelProbe` per probe together with
+every ICMP error the sender received for one of its probes (:class:`KernelError`), matched to
+the probe by the header the error quotes.
 
 How traceroute numbers its probes (version 2.1): probe ``n`` (from 0, in the order of TTL then
 query) of a UDP traceroute goes to port ``33434 + n``; of an ICMP traceroute it is the echo
