@@ -98,7 +98,7 @@ class KernelTraceroute:
     probes: list[KernelProbe]
     errors: dict[tuple[int, int], KernelError] = field(default_factory=dict)
     frames: int = 0
-    """Frames the capture received on the sender's interfaces, of any kind."""
+    """ICMP errors the capture received on the sender's interfaces, about any packet."""
 
 
 _LINE = re.compile(r"^\s*(\d+)\s+(.*)$")

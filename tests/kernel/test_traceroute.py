@@ -211,4 +211,4 @@ def test_traceroute_agrees_with_kernel(labs, kernel_runs: KernelRuns, route_erro
     assert not problems, (
         f"kernel and kp.traceroute disagree on {key} {src} -> {dst} ({method}):\n  "
         + "\n  ".join(problems) + f"\n$ {kernel.command}\n{kernel.output}\n"
-        f"({kernel.frames} frames captured on the sender)\nkpath:\n{result}")
+        f"({kernel.frames} ICMP errors captured on the sender, about any packet)\nkpath:\n{result}")
