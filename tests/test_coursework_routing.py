@@ -91,6 +91,86 @@ def _diagnosis(q) -> str:
     return _chain_fault(q.net)
 
 
+def _door(net: kp.Topology, node: str, ip) -> object:
+    """The address ``node`` sends from towards ``ip``: its interface's on the route there."""
+    route = net.nodes[node].routing_table().lookup(ip)
+    return None if route is None else net.nodes[node].interfaces[route.dev].ip.ip
+
+
+def _step(net: kp.Topology, node: str, ip) -> tuple[str, str | None]:
+    """What ``node`` does with a packet for ``ip``: ("next", who gets it), ("no route", None)
+    or ("arp", None) when nobody on the segment answers for the next hop."""
+    route = net.nodes[node].routing_table().lookup(ip)
+    if route is None:
+        return "no route", None
+    owner = net.owner(route.via or ip)
+    if owner is None or not net.nodes[owner[0]].interfaces[owner[1]].up \
+            or owner not in net.segment_of(node, route.dev):
+        return "arp", None
+    return "next", owner[0]
+
+
+def _comes_back(net: kp.Topology, node: str, to) -> bool:
+    """Whether an answer from ``node`` reaches the address ``to`` (TTL 64, no loop)."""
+    for _ in range(64):
+        if net.nodes[node].owns(to):
+            return True
+        what, node = _step(net, node, to)
+        if what != "next":
+            return False
+    return False
+
+
+def _probe(net: kp.Topology, source: str, destination: str, ttl: int) -> tuple[str, str]:
+    """Line ``ttl`` of a traceroute, one routing table at a time: (address or "*", marker)."""
+    dst = _ip(net, destination)
+    src = _door(net, source, dst)
+    what, node = _step(net, source, dst)
+    if what == "arp":  # the sender's own ARP fails: it reports it itself
+        return str(src), "!H"
+    while True:
+        here = net.nodes[node]
+        if here.owns(src):  # back at the sender's door: a martian, dropped
+            return "*", ""
+        if here.owns(dst):
+            answer, marker = dst, ""
+            break
+        what, after = _step(net, node, dst)
+        if what == "no route":
+            answer, marker = _door(net, node, src), "!N"
+            break
+        if ttl <= 1:
+            answer, marker = _door(net, node, src), ""
+            break
+        if what == "arp":
+            answer, marker = _door(net, node, src), "!H"
+            break
+        node, ttl = after, ttl - 1
+    if answer is None or not _comes_back(net, node, src):
+        return "*", ""
+    return str(answer), marker
+
+
+def _traceroute_end(q) -> tuple[int, str]:
+    for ttl in range(1, q.max_ttl + 1):
+        answer, marker = _probe(q.net, q.source, q.destination, ttl)
+        if marker or answer == str(_ip(q.net, q.destination)):
+            return ttl, marker or "none"
+    return q.max_ttl, "none"
+
+
+def _wrong_line(q) -> str:
+    """The door the probe would leave by towards the destination (or the destination)."""
+    right = SOLVE["03.7"](q)
+    dst = _ip(q.net, q.destination)
+    owner = q.net.owner(right) if right != "*" else None
+    far = _door(q.net, owner[0], dst) if owner else None
+    for guess in (far, dst, _door(q.net, q.source, dst)):
+        if guess is not None and str(guess) != right:
+            return str(guess)
+    raise AssertionError(q.text)
+
+
 # Worked out independently of the checks, as a student would.
 SOLVE = {
     "03.1": _next_hop,
@@ -99,6 +179,8 @@ SOLVE = {
     "03.4": lambda q: _path(q.net, q.source, q.destination),
     "03.5": lambda q: _mac(q, q.sender),
     "03.6": _diagnosis,
+    "03.7": lambda q: _probe(q.net, q.source, q.destination, q.line)[0],
+    "03.8": _traceroute_end,
 }
 def _wrong_next_hop(q) -> str:
     """The final destination's address instead of the gateway's; when that is right, the
@@ -125,6 +207,10 @@ MISTAKE = {
     "03.4": lambda q: _path(q.net, q.source, q.destination)[1:],
     "03.5": _wrong_mac,
     "03.6": lambda q: "delivered" if _diagnosis(q) != "delivered" else "no route",
+    # the router's door on the far side, the one the probe would leave by
+    "03.7": _wrong_line,
+    # host unreachable taken for net unreachable, and the other way round
+    "03.8": lambda q: (_traceroute_end(q)[0], {"!N": "!H"}.get(_traceroute_end(q)[1], "!N")),
 }
 
 
@@ -177,7 +263,7 @@ def test_students_diagnose_different_faults_in_different_networks() -> None:
 
 
 def test_random_chains_do_not_say_what_is_broken() -> None:
-    for key in ("03.1", "03.3", "03.4", "03.6"):
+    for key in ("03.1", "03.3", "03.4", "03.6", "03.7", "03.8"):
         for q in (question(key, sid, salt="fall-2026") for sid in IDS):
             if q.net.name.startswith("random-"):
                 assert "loop" not in q.net.description and "no " not in q.net.description
@@ -190,3 +276,29 @@ def test_office_variants_are_not_the_ones_the_notebook_works_through() -> None:
     asked = {(q.source, q.destination)
              for q in (question("03.6", sid, salt="fall-2026") for sid in MORE_IDS)}
     assert not asked & worked
+
+
+def test_traceroute_lines_ask_about_loops_silence_and_far_routers() -> None:
+    asked = [question("03.7", sid, salt="fall-2026") for sid in MORE_IDS]
+    answers = [SOLVE["03.7"](q) for q in asked]
+    assert "*" in answers and len(set(answers)) >= 15
+    assert {q.line for q in asked} >= {2, 3, 4}
+    assert {"broken-office"} < {q.net.name for q in asked}
+    # on the office's loop from line 3 on, a router answers a probe that came in by the door
+    # facing the other router, from its door towards the sender: some students meet that
+    assert any(q.net.name == "broken-office" and q.line >= 3
+               and _ip(q.net, q.destination) in ip_network("10.1.3.0/24") for q in asked)
+
+
+def test_traceroutes_end_in_every_way() -> None:
+    endings = set(_answers("03.8", SOLVE["03.8"]))
+    assert {marker for _, marker in endings} == {"!N", "!H", "none"}
+    assert (8, "none") in endings and len(endings) >= 6
+
+
+def test_office_traceroutes_are_not_the_ones_the_notebook_works_through() -> None:
+    worked = {("pc1", "10.1.3.5"), ("srv1", "10.9.9.9"), ("pc1", "8.8.8.8"), ("srv1", "pc3")}
+    asked = {(q.source, q.destination) for key in ("03.7", "03.8")
+             for q in (question(key, sid, salt="fall-2026") for sid in MORE_IDS)
+             if q.net.name == "broken-office"}
+    assert len(asked) >= 10 and not asked & worked

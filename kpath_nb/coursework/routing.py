@@ -1,4 +1,5 @@
-"""Notebook 03's exercises, one variant per student: next hops, routes, TTLs, paths and faults.
+"""Notebook 03's exercises, one variant per student: next hops, routes, TTLs, paths, faults
+and traceroutes.
 
 Each maker draws a network and the names in it from the student's generator:
 one of the series' topologies, or a chain of routers from
@@ -25,6 +26,7 @@ from ..exercises import routing
 from ..generate import random_network
 from ..io import load_topology
 from ..topology import Topology
+from ..traceroute import traceroute
 from ..tracer import trace
 from .questions import Variant, exercise
 
@@ -57,6 +59,23 @@ _OFFICE = (
     (("pc1", "10.1.1.0/24"), ("pc2", "10.1.1.0/24"), ("srv1", "10.1.2.0/24")),
     (("srv1", "10.1.3.0/24"),),
 )
+
+
+# Traceroutes in the broken office, one group per way one can go: through to the end, into the
+# loop, to a router with no route (!N), to an address nobody answers ARP for (!H), and into
+# silence (srv2's answers never leave its LAN). A network stands for an address in it that
+# nobody holds. None of them is a traceroute the notebook works through.
+_OFFICE_TRACES = (
+    (("pc1", "srv1"), ("srv1", "pc1"), ("pc3", "srv1"), ("srv1", "r1"), ("pc1", "r2")),
+    (("srv1", "10.1.3.0/24"), ("r1", "10.1.3.0/24"), ("r2", "10.1.3.0/24"),
+     ("pc3", "10.1.3.0/24")),
+    (("pc1", "192.168.0.0/16"), ("r2", "10.64.0.0/10"), ("pc3", "172.16.0.0/12")),
+    (("pc1", "10.1.2.0/24"), ("srv1", "10.1.1.0/24"), ("r1", "10.1.2.0/24"), ("srv2", "pc1")),
+    (("pc1", "srv2"), ("r1", "srv2")),
+)
+
+_TRACEROUTE_TTL = 8
+"""The traceroutes' ``-m``: room to cross any chain, and few lines for a loop."""
 
 
 def _chain(rng: Random) -> Topology:
@@ -238,3 +257,55 @@ def _diagnosis(rng: Random) -> Variant:
                    f"it and look at both legs. Answer with one of these words, as a string: "
                    f"{words}.", {"net": net, "source": source, "destination": destination},
                    partial(routing.check_diagnosis, net, source, destination))
+
+
+def _office_trace(rng: Random, net: Topology) -> tuple[str, str]:
+    """A traceroute of the broken office, an address drawn for a network."""
+    source, destination = rng.choice(rng.choice(_OFFICE_TRACES))
+    if "/" in destination:
+        destination = _unowned(rng, net, destination)
+    return source, destination
+
+
+def _a_traceroute(rng: Random, name: str) -> tuple[Topology, str, str, str, int]:
+    """A network, a traceroute in it that prints at least one line, how the question names
+    the network, and how many lines the traceroute prints."""
+    while True:  # a chain's host without any route prints no line at all
+        if rng.random() < 0.5:
+            net = load_topology("broken-office")
+            source, destination = _office_trace(rng, net)
+            where = f"the broken office (`{name}`, the `office` above)"
+        else:
+            net, source, destination = (_broken_chain if rng.random() < 0.5
+                                        else _working_chain)(rng)
+            where = _about(net, name)
+        lines = len(traceroute(net, source, destination, max_ttl=_TRACEROUTE_TTL).hops)
+        if lines:
+            return net, source, destination, where, lines
+
+
+@exercise("03.7", "traceroute line")
+def _traceroute_line(rng: Random) -> Variant:
+    net, source, destination, where, lines = _a_traceroute(rng, "q7.net")
+    line = rng.randrange(2, lines + 1) if lines > 1 else 1  # line 1 is the gateway: too easy
+    return Variant(f"In {where}, **{source}** runs `traceroute -n -m {_TRACEROUTE_TTL} "
+                   f"{destination}`. Which address does it print on line **{line}**? Answer "
+                   f"with the address as a string, like `\"192.0.2.1\"`, or `\"*\"` if no "
+                   f"answer comes back for that line.",
+                   {"net": net, "source": source, "destination": destination, "line": line,
+                    "max_ttl": _TRACEROUTE_TTL},
+                   partial(routing.check_traceroute_line, net, source, destination, line,
+                           max_ttl=_TRACEROUTE_TTL))
+
+
+@exercise("03.8", "how traceroute ends")
+def _traceroute_end(rng: Random) -> Variant:
+    net, source, destination, where, _ = _a_traceroute(rng, "q8.net")
+    return Variant(f"In {where}, **{source}** runs `traceroute -n -m {_TRACEROUTE_TTL} "
+                   f"{destination}`. How many lines does it print, and which marker ends the "
+                   f"last one? Answer with a pair, like `(3, \"!H\")`: the marker `\"!N\"`, "
+                   f"`\"!H\"`, or `\"none\"` when the last line has none.",
+                   {"net": net, "source": source, "destination": destination,
+                    "max_ttl": _TRACEROUTE_TTL},
+                   partial(routing.check_traceroute_end, net, source, destination,
+                           max_ttl=_TRACEROUTE_TTL))

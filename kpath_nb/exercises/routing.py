@@ -28,6 +28,7 @@ from ..packet import Ethernet, IPv4
 from ..tables import Route
 from ..topology import Switch, Topology
 from ..trace import Hop, Trace
+from ..traceroute import Traceroute, traceroute
 from ..tracer import trace
 from . import Feedback
 from .answers import UNREADABLE, address, items, judge_read, mac, text, whole_number, word
@@ -40,6 +41,8 @@ __all__ = [
     "check_routers_crossed",
     "check_mac_on_segment",
     "check_diagnosis",
+    "check_traceroute_line",
+    "check_traceroute_end",
 ]
 
 DIAGNOSES = ("delivered", "no route", "interface down", "wrong mask", "wrong gateway",
@@ -444,3 +447,163 @@ def check_diagnosis(net: Topology, src: str, dst: str, answer: object, *,
             + ", ".join(DIAGNOSES) + ".")
     return judge_read(f"what goes wrong from {src} to {dst}", answer, read, expected, praise,
                       hint, form="one of the words listed in the hint")
+
+
+# -- traceroute ---------------------------------------------------------------
+
+_STAR_WORDS = {"*", "* * *", "star", "stars", "no answer", "nothing", "none", "timeout"}
+
+_MARKERS = ("!N", "!H", "none")
+_MARKER_WORDS = {
+    "!n": "!N", "n": "!N", "net unreachable": "!N", "network unreachable": "!N",
+    "!h": "!H", "h": "!H", "host unreachable": "!H",
+    "none": "none", "no marker": "none", "nothing": "none", "": "none"}
+
+
+def _line_address(answer: object) -> object:
+    """An answer naming who answers a traceroute line: an address, or ``"*"`` for nobody."""
+    if isinstance(answer, str) and " ".join(answer.lower().split()) in _STAR_WORDS:
+        return "*"
+    read = address(answer)
+    return read if read is UNREADABLE else str(read)
+
+
+def _marker(answer: object) -> object:
+    """``"!N"``, ``"!H"`` or ``"none"`` from a marker or its meaning (None for no marker)."""
+    if answer is None:
+        return "none"
+    if not isinstance(answer, str):
+        return UNREADABLE
+    said = " ".join(answer.strip().lower().split())
+    return _MARKER_WORDS.get(said, UNREADABLE)
+
+
+def _lines_and_marker(answer: object) -> object:
+    """``(lines, marker)`` from a pair, or from text such as ``"3 !H"`` or ``"8, none"``."""
+    if isinstance(answer, str):
+        count, _, rest = answer.replace(",", " ").strip().partition(" ")
+        answer = (count, rest)
+    if not isinstance(answer, (list, tuple)) or len(answer) != 2:
+        return UNREADABLE
+    lines, marker = whole_number(answer[0]), _marker(answer[1])
+    return UNREADABLE if UNREADABLE in (lines, marker) else (lines, marker)
+
+
+def _line(run: Traceroute, line: int) -> str:
+    """Who answers line ``line`` of ``run``: the address, or ``"*"``."""
+    hops = run.hops
+    if not 1 <= line <= len(hops):
+        raise KpathError(f"this traceroute prints {len(hops)} lines; there is no line {line}")
+    answered = [p.address for p in hops[line - 1] if p.address is not None]
+    return answered[0] if answered else "*"
+
+
+def check_traceroute_line(net: Topology, src: str, dst: str, line: int, answer: object, *,
+                          max_ttl: int = 30) -> Feedback:
+    """Check who answers line ``line`` of ``traceroute -n`` from ``src`` to ``dst``.
+
+    The probe sent with TTL ``line`` is answered by the node where that TTL runs out (time
+    exceeded), or where it meets a missing route or an unanswered ARP (``!N``, ``!H``),
+    or by the destination itself; the answer's source address is that of the interface
+    the answer leaves by towards ``src``. When no answer comes back, traceroute prints
+    ``*``.
+
+    Parameters
+    ----------
+    net : Topology
+    src, dst : str
+        As :func:`~kpath_nb.traceroute` takes them.
+    line : int
+        The line (the TTL), from 1.
+    answer : object
+        An address (text or :class:`~ipaddress.IPv4Address`), or ``"*"`` for no answer.
+    max_ttl : int
+        traceroute's ``-m``.
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> office = kp.load_topology("broken-office")
+    >>> check_traceroute_line(office, "srv1", "10.1.3.9", 3, "10.1.2.1").status
+    'correct'
+    >>> check_traceroute_line(office, "srv1", "10.1.3.9", 3, "10.0.12.2").status
+    'incorrect'
+    """
+    run = traceroute(net, src, dst, max_ttl=max_ttl)
+    expected = _line(run, line)
+    probe = run.hops[line - 1][0]
+    if expected == "*":
+        error = probe.trace.icmp_error
+        why = (f": {error.lost}" if error is not None and error.lost else
+               f": {probe.trace.reason}")
+        praise = f"Nothing comes back for TTL {line}, so traceroute prints * * *{why}."
+    else:
+        praise = (f"The probe with TTL {line} ends at {probe.node}, which answers "
+                  f"{probe.answer} from {expected}, the address of the interface its answer "
+                  f"leaves by towards {src}.")
+    hint = (f"Follow the routing tables from {src}: the probe with TTL {line} is answered "
+            f"where its TTL runs out (the router it reaches with TTL 1), where a route or an "
+            f"ARP answer is missing, or by the destination. A router answers from the "
+            f"address of the interface its answer leaves by towards {src}, which need not be "
+            f"the one the probe came in by. Nothing back means *.")
+    return judge_read(f"line {line} of traceroute from {src} to {dst}", answer,
+                      _line_address(answer), expected, praise, hint,
+                      form="an address in quotes, like \"192.0.2.1\", or \"*\"")
+
+
+def check_traceroute_end(net: Topology, src: str, dst: str, answer: object, *,
+                         max_ttl: int = 30) -> Feedback:
+    """Check how many lines ``traceroute -n -m max_ttl`` prints and the marker on the last.
+
+    traceroute stops after the line on which the destination answered or a ``!N`` (net
+    unreachable) or ``!H`` (host unreachable) came back; else it prints every line up to
+    ``max_ttl`` (a loop, or answers that never come back).
+
+    Parameters
+    ----------
+    net : Topology
+    src, dst : str
+        As :func:`~kpath_nb.traceroute` takes them.
+    answer : object
+        The number of lines and the marker on the last one: ``(3, "!H")``, ``"2 !N"``,
+        ``(8, "none")`` (``None`` and ``"none"`` for no marker).
+    max_ttl : int
+        traceroute's ``-m``.
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> import kpath_nb as kp
+    >>> office = kp.load_topology("broken-office")
+    >>> check_traceroute_end(office, "srv1", "10.9.9.9", (2, "!N")).status
+    'correct'
+    >>> check_traceroute_end(office, "srv1", "10.9.9.9", "2 !H").status
+    'incorrect'
+    """
+    run = traceroute(net, src, dst, max_ttl=max_ttl)
+    last = run.hops[-1]
+    marker = next((p.marker for p in last if p.marker), "none")
+    expected = (len(run.hops), marker)
+    if marker != "none":
+        praise = (f"Line {len(run.hops)} ends in {marker}: {last[0].node} answers "
+                  f"{last[0].answer}, and traceroute stops there.")
+    elif run.reached:
+        praise = f"{dst} answers on line {len(run.hops)}, and traceroute stops there."
+    else:
+        praise = (f"Nothing ends it early: no marker, no answer from {dst}, so traceroute "
+                  f"prints all {max_ttl} lines.")
+    hint = ("Walk the probes forward one TTL at a time. traceroute stops after the line where "
+            "the destination answers, or where a router answers net unreachable (!N: no "
+            "route) or host unreachable (!H: nobody answered its ARP); a loop, or answers "
+            f"that never come back, go on to line {max_ttl}.")
+    return judge_read(f"how traceroute from {src} to {dst} ends", answer,
+                      _lines_and_marker(answer), expected, praise, hint,
+                      form="the number of lines and the marker, like (3, \"!H\") or "
+                           "(8, \"none\")")

@@ -6,12 +6,16 @@ itself with one reason (:func:`netlab.unavailable`) and these hooks do nothing.
 Every namespace made by a run starts with :data:`netlab.RUN_PREFIX`; each lab
 deletes its own when done, and the end of the session deletes any that are left,
 even after failures.
+
+Tests are run topology by topology (:func:`pytest_collection_modifyitems`), so that
+the pings and the traceroutes of one network share one lab.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
@@ -27,6 +31,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[COUNTS] = Counter()
 
 
+def _topology(item: pytest.Item) -> str | None:
+    """The topology a test uses (its ``key`` parameter), if any."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("key") if callspec is not None else None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group this directory's tests by topology, in the order each topology first appears;
+    tests without a topology come after, in their own order."""
+    here = Path(__file__).parent
+    ours = [item for item in items if here in item.path.parents]
+    first: dict[str | None, int] = {}
+    for index, item in enumerate(ours):
+        first.setdefault(_topology(item), index)
+    first[None] = len(ours)
+    ordered = iter(sorted(ours, key=lambda item: first[_topology(item)]))
+    items[:] = [next(ordered) if here in item.path.parents else item for item in items]
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Last line of defence: no namespace of this run outlives it."""
     if unavailable() is None:
@@ -39,12 +62,42 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.write_line(
             f"kernel referee: {counts['topologies']} topologies, {counts['pairs']} endpoint "
             f"pairs compared, {counts['vxlan']} VXLAN checks")
+    if counts["traceroutes"]:
+        terminalreporter.write_line(
+            f"kernel referee: traceroute: {counts['traceroutes']} traceroutes, "
+            f"{counts['probes']} probes compared, {counts['icmp errors']} ICMP errors compared")
 
 
 @pytest.fixture(scope="session")
 def counts(pytestconfig: pytest.Config) -> Counter:
     """What the referee compared, for the summary line."""
     return pytestconfig.stash[COUNTS]
+
+
+ROUTE_ERROR_COST = Path("/proc/sys/net/ipv4/route/error_cost")
+
+
+@pytest.fixture(scope="session")
+def route_errors_unlimited() -> Iterator[None]:
+    """Every "no route" error is sent, for as long as the session runs.
+
+    A router answers a packet it has no route for (net unreachable) from ``ip_error``,
+    which keeps its own bucket per source address: ``net.ipv4.route.error_cost`` (1 s) per
+    error, five at once. The bucket is shared with the ICMP rate limit, which
+    ``icmp_ratelimit=0`` empties at every time exceeded, so after a traceroute through a
+    loop the next "no route" error to the same sender would wait a second. These settings
+    exist once for the whole machine, not per namespace: the old value comes back at the
+    end of the session.
+    """
+    try:
+        old = ROUTE_ERROR_COST.read_text().strip()
+        ROUTE_ERROR_COST.write_text("0")
+    except OSError as error:
+        pytest.skip(f"cannot lift the route error rate limit ({ROUTE_ERROR_COST}): {error}")
+    try:
+        yield
+    finally:
+        ROUTE_ERROR_COST.write_text(old)
 
 
 @pytest.fixture(scope="session", autouse=True)

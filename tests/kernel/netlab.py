@@ -8,10 +8,12 @@ run in: the veth pairs are created from a scratch namespace straight into the
 node namespaces, and no namespace has a route out.
 
 A few kernel settings make the comparison fair and fast, each one named where
-it is set: IPv6 off (quiet captures), ARP giving up after 3 probes 100 ms apart,
-no ICMP redirects (the model has none, and a redirect would reroute the next
-test's ping), no ICMP rate limit (every error comes back, however many tests
-ask), spanning tree and forwarding delay off on the bridges.
+it is set: IPv6 off (quiet captures), ARP giving up after 3 probes 100 ms apart
+(with room to queue every packet that waits for it), no ICMP redirects (the model
+has none, and a redirect would reroute the next test's ping), no ICMP rate limits,
+neither per destination nor for the whole namespace (every error comes back,
+however many tests ask, in whatever order), spanning tree and forwarding delay
+off on the bridges.
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ READY_TIMEOUT = 5.0
 
 ARP_RETRANS_MS = 100
 ARP_PROBES = 3
+
+ARP_QUEUE_BYTES = 16 << 20
+"""Room for packets waiting for one ARP answer (``unres_qlen_bytes``, ~200 kB by default,
+about 160 small packets): so large that traceroutes sending hundreds of probes at once
+towards an address nobody holds each get their host unreachable, none pushed out unseen."""
+
+ICMP_MSGS_PER_SEC = 100_000
+"""The namespace's token bucket for all ICMP errors it sends (``icmp_msgs_per_sec`` and
+``icmp_msgs_burst``, 1000 and 50 by default): so high that no error is ever held back."""
 
 _RESOLVED = {"REACHABLE", "STALE", "DELAY", "PROBE", "PERMANENT"}
 """Neighbour states that carry a MAC address (FAILED and INCOMPLETE do not)."""
@@ -172,10 +183,13 @@ class Lab:
             "net.ipv4.conf.all.send_redirects=0",
             "net.ipv4.conf.all.accept_redirects=0",
             "net.ipv4.icmp_ratelimit=0",
+            f"net.ipv4.icmp_msgs_per_sec={ICMP_MSGS_PER_SEC}",
+            f"net.ipv4.icmp_msgs_burst={ICMP_MSGS_PER_SEC}",
         ]
         for iface in node.interfaces:
             sysctls += [f"net.ipv4.neigh.{iface}.retrans_time_ms={ARP_RETRANS_MS}",
                         f"net.ipv4.neigh.{iface}.mcast_solicit={ARP_PROBES}",
+                        f"net.ipv4.neigh.{iface}.unres_qlen_bytes={ARP_QUEUE_BYTES}",
                         f"net.ipv4.conf.{iface}.send_redirects=0",
                         f"net.ipv4.conf.{iface}.accept_redirects=0"]
         commands = ["link set lo up\n"]

@@ -200,7 +200,8 @@ def disagreements(tr: kp.Trace, learned: kp.Topology, kernel: Kernel, src: str) 
             problems.append(f"ARP at {name}: trace learns {missing}, kernel has {seen}")
         if extra and tr.delivered:  # a drop sends ICMP errors, which the trace leaves out
             problems.append(f"ARP at {name}: kernel resolved {extra}, trace learns {model}")
-    if not tr.delivered and tr.cause == "no-route" and tr.hops[-1].node == src:
+    journey = [h for h in tr.hops if h.direction != "error"]  # the ICMP error's leg comes last
+    if not tr.delivered and tr.cause == "no-route" and journey[-1].node == src:
         if kernel.exit_code != 2 or "Network is unreachable" not in kernel.output:
             problems.append(f"no route at the source: kernel ping exit {kernel.exit_code}, "
                             f"expected 2 with 'Network is unreachable'")
