@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from pathlib import Path
 
-from netlab import Lab
+from netlab import Lab, ipv4_frames
 
 __all__ = ["KernelProbe", "KernelError", "KernelTraceroute", "run_traceroute",
            "parse_traceroute", "read_icmp_errors", "traceroute_options", "UDP_BASE_PORT"]
@@ -139,19 +139,8 @@ def read_icmp_errors(pcap: Path, sender: str, dst: str, method: str,
                      queries: int = QUERIES) -> dict[tuple[int, int], KernelError]:
     """The ICMP errors (type 3 or 11) in an Ethernet capture that quote one of this
     traceroute's probes, keyed by (TTL, probe in the line); the first one per probe."""
-    data = pcap.read_bytes() if pcap.exists() else b""
-    order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
     errors: dict[tuple[int, int], KernelError] = {}
-    offset = 24
-    while offset + 16 <= len(data):
-        caplen = struct.unpack(order + "I", data[offset + 8:offset + 12])[0]
-        if offset + 16 + caplen > len(data):  # still being written
-            break
-        frame = data[offset + 16:offset + 16 + caplen]
-        offset += 16 + caplen
-        if frame[12:14] != b"\x08\x00":
-            continue
-        ip = frame[14:]
+    for ip in ipv4_frames(pcap):
         ihl = (ip[0] & 0x0F) * 4
         icmp = ip[ihl:]
         if ip[9] != 1 or len(icmp) < 8 or icmp[0] not in (3, 11):

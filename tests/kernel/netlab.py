@@ -22,15 +22,18 @@ import functools
 import json
 import os
 import shutil
+import struct
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
+from pathlib import Path
 
 import kpath_nb as kp
 
 __all__ = ["Lab", "NetnsError", "RUN_PREFIX", "unavailable", "run", "namespaces_with_prefix",
-           "delete_namespaces"]
+           "delete_namespaces", "ipv4_frames"]
 
 RUN_PREFIX = f"kp{os.getpid()}-"
 """Starts the name of every namespace this process creates, and of no other."""
@@ -55,6 +58,22 @@ ICMP_MSGS_PER_SEC = 100_000
 
 _RESOLVED = {"REACHABLE", "STALE", "DELAY", "PROBE", "PERMANENT"}
 """Neighbour states that carry a MAC address (FAILED and INCOMPLETE do not)."""
+
+
+def ipv4_frames(pcap: Path) -> Iterator[bytes]:
+    """The IPv4 packets (Ethernet header taken off) of a classic pcap file, in order;
+    nothing while the capture has not created the file, and no frame still being written."""
+    data = pcap.read_bytes() if pcap.exists() else b""
+    order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    offset = 24
+    while offset + 16 <= len(data):
+        caplen = struct.unpack(order + "I", data[offset + 8:offset + 12])[0]
+        if offset + 16 + caplen > len(data):  # still being written
+            return
+        frame = data[offset + 16:offset + 16 + caplen]
+        offset += 16 + caplen
+        if frame[12:14] == b"\x08\x00":
+            yield frame[14:]
 
 
 class NetnsError(RuntimeError):

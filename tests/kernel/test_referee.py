@@ -41,7 +41,7 @@ import pytest
 import kpath_nb as kp
 from kpath_nb.generate import random_network
 from kpath_nb.packet import DEFAULT_TTL
-from netlab import Lab, run, unavailable
+from netlab import Lab, ipv4_frames, run, unavailable
 
 if unavailable() is not None:
     pytest.skip(unavailable(), allow_module_level=True)
@@ -271,19 +271,8 @@ def read_with_tshark(pcap: Path) -> list[dict]:
 def read_pcap(pcap: Path) -> list[dict]:
     """The same as :func:`read_with_tshark`, read straight from the pcap file (no tshark
     needed); nothing while tcpdump has not created the file yet."""
-    data = pcap.read_bytes() if pcap.exists() else b""
-    little = data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1")
-    order = "<" if little else ">"
-    packets, offset = [], 24
-    while offset + 16 <= len(data):
-        caplen = struct.unpack(order + "I", data[offset + 8:offset + 12])[0]
-        if offset + 16 + caplen > len(data):  # still being written
-            break
-        frame = data[offset + 16:offset + 16 + caplen]
-        offset += 16 + caplen
-        if frame[12:14] != b"\x08\x00":
-            continue
-        outer = frame[14:]
+    packets = []
+    for outer in ipv4_frames(pcap):
         ihl = (outer[0] & 0x0F) * 4
         if outer[9] != 17:
             continue
