@@ -75,7 +75,9 @@ def check_destination(net: Topology | Cluster, dst: IPv4Address) -> None:
             f"{dst} is a multicast group address (224.0.0.0/4): Linux sends it without ARP to "
             f"the group's MAC 01:00:5e:..., routers forward it only when a multicast routing "
             f"daemon asks them to, and {_IGNORED}; {_ONE_HOST}")
-    if int(dst) & 3 == 3:  # the last address of a subnet of /30 or larger ends in binary 11
+    # The last address of a subnet of /30 or larger ends in binary 11; an address some
+    # node or pod holds is that one host's (looking that up is cheap; the subnets are not).
+    if int(dst) & 3 == 3 and _holder(net, dst) is None:
         subnet = _broadcast_of(net.underlay if isinstance(net, Cluster) else net, dst)
         if subnet is not None:
             raise SpecialDestinationError(
@@ -83,6 +85,11 @@ def check_destination(net: Topology | Cluster, dst: IPv4Address) -> None:
                 f"subnet Linux sends it to every door at once (ping wants -b for it), a Linux "
                 f"router does not forward it from elsewhere (bc_forwarding is 0), and "
                 f"{_IGNORED}; {_ONE_HOST}")
+
+
+def _holder(net: Topology | Cluster, dst: IPv4Address) -> object | None:
+    """Who holds ``dst``: a node of the network, or a pod or node of the cluster; or None."""
+    return net.owner_of(dst) if isinstance(net, Cluster) else net.owner(dst)
 
 
 def _broadcast_of(net: Topology, dst: IPv4Address) -> IPv4Network | None:

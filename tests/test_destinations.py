@@ -83,3 +83,22 @@ def test_draw_trace_needs_a_network_and_a_trace(seed):
         kp.draw_trace("seed-neighborhoods", tr)
     with pytest.raises(TypeError, match="draw_trace needs a trace from kp.trace"):
         kp.draw_trace(seed, "tr")
+
+
+def test_an_address_someone_holds_is_not_searched_among_the_subnets(monkeypatch):
+    """A held address is one host's: the directed-broadcast check looks at every subnet of
+    the network only for an address nobody holds (at 1,000 nodes that search took ~11 ms,
+    a quarter of all traces paid it)."""
+    from kpath_nb import destinations
+
+    cl = kp.generate_cluster(nodes=3, pods_per_node=20, seed=0)
+    pod = next(p for p in cl.pods.values() if int(p.ip) & 3 == 3)
+    net = kp.load_topology("seed-neighborhoods")
+    host = next(a for n in net.endpoints.values() for a in n.addresses() if int(a.ip) & 3 == 3)
+
+    def searched(*args):
+        raise AssertionError("searched the subnets for an address someone holds")
+
+    monkeypatch.setattr(destinations, "_broadcast_of", searched)
+    destinations.check_destination(cl, pod.ip)
+    destinations.check_destination(net, host.ip)
